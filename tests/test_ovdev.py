@@ -1,0 +1,83 @@
+"""The developer commands: PostgreSQL discovery, tier counting, closing line."""
+
+import pytest
+from ovdev import pg, tooling
+from ovdev.results import (
+    TierResult,
+    closing_line,
+    count_junit,
+    count_pre_commit,
+)
+
+
+def test_pg_defaults(monkeypatch):
+    monkeypatch.setattr(pg.getpass, "getuser", lambda: "dev")
+    assert pg.discover({}) == pg.PgServer("127.0.0.1", 5432, "dev", "")
+
+
+def test_pg_env_wins_over_odoo_rc(tmp_path):
+    rc = tmp_path / "odoo.conf"
+    rc.write_text(
+        "[options]\ndb_host = db.example\ndb_port = 6543\ndb_user = odoo\ndb_password = False\n"
+    )
+    server = pg.discover({"ODOO_RC": str(rc), "PGPORT": "7777"})
+    assert (server.host, server.port, server.user, server.password) == (
+        "db.example",
+        7777,
+        "odoo",
+        "",
+    )
+    assert server.odoo_options()["db_password"] == "False"
+    assert server.libpq_env() == {
+        "PGHOST": "db.example",
+        "PGPORT": "7777",
+        "PGUSER": "odoo",
+    }
+
+
+def test_pg_refuses_postgres_role():
+    with pytest.raises(SystemExit, match="refused by Odoo"):
+        pg.discover({"PGUSER": "postgres"})
+
+
+def test_pg_answers_detects_closed_port():
+    assert not pg.answers(pg.PgServer("127.0.0.1", 1, "dev"), timeout=0.5)
+
+
+PRE_COMMIT_OUTPUT = """\
+trailing whitespace......................................................Passed
+xml syntax...........................................(no files to check)Skipped
+ruff check...............................................................Failed
+- hook id: ruff
+pylint-odoo (mandatory)..................................................Passed
+"""
+
+
+def test_count_pre_commit():
+    assert count_pre_commit(PRE_COMMIT_OUTPUT) == (2, 1, 1)
+
+
+def test_count_junit(tmp_path):
+    report = tmp_path / "junit.xml"
+    report.write_text(
+        '<testsuites><testsuite tests="7" failures="1" errors="1" skipped="2">'
+        "</testsuite></testsuites>"
+    )
+    assert count_junit(report) == (3, 2, 2)
+
+
+def test_closing_line_is_the_plain_summary():
+    results = [TierResult("lint", 9, 0), TierResult("pure", 20, 1, 1)]
+    assert closing_line(results) == "29 passed, 1 failed, 1 skipped"
+    assert closing_line([TierResult("lint", 9, 0)]) == "9 passed, 0 failed"
+    assert TierResult("odoo", 3, 0, note="SKIPPED: odoo not importable").line() == (
+        "odoo tier: 3 passed, 0 failed, 0 skipped (SKIPPED: odoo not importable)"
+    )
+
+
+def test_tooling_requirements_come_from_the_extras():
+    requirements = tooling.extras_requirements("test", "lint")
+    names = {tooling.requirement_name(r) for r in requirements}
+    assert {"pytest-odoo", "click-odoo-contrib", "pre-commit", "whool"} <= names
+    assert tooling.missing(["pytest"]) == []
+    assert tooling.missing(["surely-not-installed-ov-pkg"]) == ["surely-not-installed-ov-pkg"]

@@ -1,0 +1,54 @@
+"""Locate the Odoo importable by this interpreter and write its configuration."""
+
+import importlib.util
+import os
+import subprocess
+import sys
+
+from .addons import REPO_ROOT
+
+ODOO_MISSING = (
+    "Odoo 18.0 is not importable by {python}. Install Odoo 18.0 into this "
+    "interpreter (a source checkout with `pip install -r requirements.txt` and "
+    "the checkout on sys.path, or `pip install` of the checkout), then run again."
+)
+
+
+def odoo_version(python=sys.executable):
+    """Odoo's major version as seen by ``python``, or None if not importable."""
+    probe = "import odoo.release as r; print(r.version_info[0])"
+    if python == sys.executable and importlib.util.find_spec("odoo") is None:
+        return None
+    result = subprocess.run([python, "-c", probe], capture_output=True, text=True, check=False)
+    if result.returncode:
+        return None
+    return int(result.stdout.strip())
+
+
+def odoo_addons_paths(python=sys.executable):
+    """Odoo's own addons directories (what Odoo uses when none is configured)."""
+    probe = (
+        "import os, odoo; root = os.path.dirname(odoo.__file__); "
+        "print(os.path.join(root, 'addons')); "
+        "print(os.path.abspath(os.path.join(root, '..', 'addons')))"
+    )
+    out = subprocess.run(
+        [python, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout.split()
+    return [path for path in out if os.path.isdir(path)]
+
+
+def write_config(path, server, data_dir=None, python=sys.executable, extra=None):
+    """Write an Odoo configuration file for ``server`` with our addons first.
+
+    Without ``data_dir`` Odoo keeps its default filestore location.
+    """
+    addons_path = ",".join([REPO_ROOT, *odoo_addons_paths(python)])
+    options = {**server.odoo_options(), "addons_path": addons_path}
+    if data_dir:
+        options["data_dir"] = data_dir
+    options.update(extra or {})
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("[options]\n")
+        f.writelines(f"{key} = {value}\n" for key, value in options.items())
+    return path
