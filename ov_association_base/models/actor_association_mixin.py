@@ -1,0 +1,123 @@
+from odoo import fields, models
+from odoo.tools import SQL
+
+from .. import policy
+from . import audit_sql
+
+
+class OvActorAssociationMixin(models.AbstractModel):
+    """Actor layer of a governed pair: actor ↔ one SA-association row.
+
+    A concrete model declares its parent Many2one (required,
+    ``ondelete='cascade'``) and::
+
+        _ov_parent_field = "sa_sale_order_id"
+        _ov_allowed_kinds = ("assignment", "access")
+        _ov_exclusive_kinds = ("assignment",)
+    """
+
+    _name = "ov.actor.association.mixin"
+    _inherit = [
+        "ov.association.actor.subset.mixin",
+        "ov.association.kind.mixin",
+        "ov.association.views.mixin",
+    ]
+    _description = "Actor association"
+    _check_company_auto = True
+    _order = "id desc"
+
+    def _setup_complete(self):
+        super()._setup_complete()
+        if self._abstract:
+            return
+        field = self._fields.get(self._ov_parent_field or "")
+        sa_models = [
+            name
+            for name, cls in self.pool.items()
+            if not cls._abstract and issubclass(cls, self.pool["ov.sa.association.mixin"])
+        ]
+        errors = policy.actor_declaration_errors(
+            self._name,
+            {
+                name: getattr(self, name)
+                for name in (
+                    "_ov_parent_field",
+                    "_ov_allowed_kinds",
+                    "_ov_exclusive_kinds",
+                )
+            },
+            field
+            and {
+                "type": field.type,
+                "required": field.required,
+                "ondelete": getattr(field, "ondelete", None),
+                "comodel": getattr(field, "comodel_name", None),
+            },
+            sa_models,
+            [value for value, _label in self._fields["association_kind"].selection],
+        )
+        if errors:
+            raise TypeError("Invalid governed-association declaration: " + "; ".join(errors))
+
+    def init(self):
+        super().init()
+        if self._abstract:
+            return
+        cr = self.env.cr
+        parent = self.env[self._fields[self._ov_parent_field].comodel_name]
+        audit_sql.install_parent_cache(
+            cr,
+            self._table,
+            self._ov_parent_field,
+            parent._table,
+            parent._ov_target_field,
+        )
+        # "My targets" (DESIGN §4): one index-only scan on the actor table.
+        # The predicate is what the ORM emits for the effective domain.
+        cr.execute(
+            SQL(
+                "CREATE INDEX IF NOT EXISTS %s ON %s (actor_id, ov_target_id) "
+                "INCLUDE (association_kind, date_from, date_to) "
+                "WHERE state = 'active' AND ov_parent_state = 'active'",
+                SQL.identifier(f"{self._table}_ov_reach_idx"),
+                SQL.identifier(self._table),
+            )
+        )
+        cr.execute(
+            SQL(
+                "CREATE INDEX IF NOT EXISTS %s ON %s (date_to) "
+                "WHERE state IN ('active', 'suspended') AND date_to IS NOT NULL",
+                SQL.identifier(f"{self._table}_ov_expiry_idx"),
+                SQL.identifier(self._table),
+            )
+        )
+        self._ov_create_exclusivity_index()
+        audit_sql.install_delete_audit(cr, self._table, self._name)
+
+    def _ov_view_fields(self):
+        return ["actor_id", self._ov_parent_field]
+
+    def _compute_display_name(self):
+        for record in self:
+            parent = record._ov_parent().display_name or self.env._("deleted association")
+            record.display_name = f"{record.actor_id.name or '?'} @ {parent}"
+
+    def action_open_target(self):
+        """Open the governed record of this actor association."""
+        self.ensure_one()
+        parent = self._ov_parent()
+        target = parent[parent._ov_target_field]
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": target._name,
+            "res_id": target.id,
+            "view_mode": "form",
+            "target": "current",
+        }
+
+    def _ov_current_user_domain(self):
+        """Domain of "My …" screens: the user's effective actor rows."""
+        return [
+            *self._ov_effective_domain(fields.Datetime.now()),
+            ("actor_id.user_id", "=", self.env.uid),
+        ]

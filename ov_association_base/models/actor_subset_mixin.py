@@ -1,0 +1,189 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
+
+from .. import policy
+
+
+class OvAssociationActorSubsetMixin(models.AbstractModel):
+    """The actor ⊆ SA rule (DESIGN §3 "Actor ⊆ SA").
+
+    An actor row hangs off one SA row (``_ov_parent_field``); it needs an
+    effective membership of its actor in the parent's SA, lies inside the
+    parent's window, and is active only while the parent is. It caches the
+    parent's target and state (kept by database triggers) so "my targets"
+    reads one table.
+    """
+
+    _name = "ov.association.actor.subset.mixin"
+    _inherit = "ov.association.lifecycle.mixin"
+    _description = "Actor-subset rule"
+
+    _ov_parent_field = None
+    _ov_system_fields = ("state", "ov_target_id", "ov_parent_state")
+
+    actor_id = fields.Many2one(
+        "ov.actor",
+        required=True,
+        ondelete="restrict",
+        index=True,
+        check_company=True,
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        compute="_compute_company_id",
+        store=True,
+        index=True,
+        precompute=True,
+        readonly=True,
+    )
+    ov_target_id = fields.Integer(
+        "Governed record id",
+        readonly=True,
+        copy=False,
+        help="Cache of the parent row's target, kept by the database.",
+    )
+    ov_parent_state = fields.Selection(
+        policy.STATES,
+        string="Parent state",
+        readonly=True,
+        copy=False,
+        help="Cache of the parent row's state, kept by the database.",
+    )
+
+    @api.depends(
+        lambda self: [f"{self._ov_parent_field}.company_id"] if self._ov_parent_field else []
+    )
+    def _compute_company_id(self):
+        for record in self:
+            record.company_id = record[self._ov_parent_field].company_id
+
+    def _ov_parent(self):
+        return self[self._ov_parent_field]
+
+    def _ov_effective_domain(self, now=None):
+        return [
+            *super()._ov_effective_domain(now),
+            ("ov_parent_state", "=", "active"),
+            ("ov_target_id", "!=", False),
+        ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        records = super().create(vals_list)
+        # The insert trigger filled the cache columns behind the ORM's back.
+        records.invalidate_recordset(["ov_target_id", "ov_parent_state"])
+        records._ov_check_subset(activating=False)
+        return records
+
+    def write(self, vals):
+        for name in (self._ov_parent_field, "actor_id"):
+            if name in vals and any(r[name].id != vals[name] for r in self):
+                raise UserError(
+                    self.env._(
+                        "%(record)s: %(field)s of an actor association cannot change; "
+                        "create a new one.",
+                        record=self[0].display_name,
+                        field=self._fields[name].string,
+                    )
+                )
+        result = super().write(vals)
+        if {"date_from", "date_to"} & set(vals):
+            self._ov_check_subset(activating=False)
+        return result
+
+    def _ov_before_transition(self, new_state):
+        result = super()._ov_before_transition(new_state)
+        if new_state == "active":
+            self._ov_lock_parents()
+            self._ov_check_subset(activating=True)
+        return result
+
+    def _ov_lock_parents(self):
+        """Write-lock the parent rows before activating children.
+
+        A no-op UPDATE rather than SELECT ... FOR UPDATE: under Odoo's
+        REPEATABLE READ a concurrent revoke of the parent then fails with a
+        serialization error (and is retried, seeing this child) instead of
+        committing over a child it could not see.
+        """
+        parent_model = self.env[self._fields[self._ov_parent_field].comodel_name]
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                "UPDATE %s SET write_date = write_date WHERE id IN %s",
+                SQL.identifier(parent_model._table),
+                tuple(self._ov_parent().ids),
+            )
+        )
+        self._ov_parent().invalidate_recordset(["state"])
+
+    def _ov_check_subset(self, activating):
+        now = fields.Datetime.now()
+        Membership = self.env["ov.sa.membership"]
+        for record in self:
+            parent = record._ov_parent()
+            if activating and parent.state != "active":
+                raise UserError(
+                    self.env._(
+                        "%(record)s cannot be active: its SA association %(parent)s is %(state)s.",
+                        record=record.display_name,
+                        parent=parent.display_name,
+                        state=parent.state,
+                    )
+                )
+            # sudo: membership is a governance fact, whoever may read it.
+            member = Membership.sudo().search_count(
+                [
+                    *Membership._ov_effective_domain(now),
+                    ("sa_id", "=", parent.sa_id.id),
+                    ("actor_id", "=", record.actor_id.id),
+                ],
+                limit=1,
+            )
+            if not member:
+                raise ValidationError(
+                    self.env._(
+                        "%(record)s: actor %(actor)s holds no effective membership in SA %(sa)s.",
+                        record=record.display_name,
+                        actor=record.actor_id.display_name,
+                        sa=parent.sa_id.display_name,
+                    )
+                )
+            if not _window_inside(record, parent):
+                raise ValidationError(
+                    self.env._(
+                        "%(record)s: its window must lie inside the window of its SA "
+                        "association %(parent)s.",
+                        record=record.display_name,
+                        parent=parent.display_name,
+                    )
+                )
+
+    def _ov_check_kind_matrix(self):
+        for record in self:
+            parent = record._ov_parent()
+            if not policy.actor_kind_admitted(parent.association_kind, record.association_kind):
+                raise ValidationError(
+                    self.env._(
+                        "%(record)s: an SA association of kind %(parent_kind)s does "
+                        "not admit actor kind %(kind)s (admitted: %(admitted)s).",
+                        record=record.display_name,
+                        parent_kind=parent.association_kind,
+                        kind=record.association_kind,
+                        admitted=", ".join(
+                            sorted(policy.ACTOR_KINDS_ADMITTED.get(parent.association_kind, ()))
+                        ),
+                    )
+                )
+
+    def _ov_exclusivity_scope_field(self):
+        return self._ov_parent_field
+
+
+def _window_inside(child, parent):
+    if parent.date_from and (not child.date_from or child.date_from < parent.date_from):
+        return False
+    if parent.date_to and (not child.date_to or child.date_to > parent.date_to):
+        return False
+    return True

@@ -1,0 +1,139 @@
+from lxml.builder import E
+
+from odoo import api, models
+
+MANAGER = "ov_association_base.group_ov_manager"
+
+
+class OvAssociationViewsMixin(models.AbstractModel):
+    """Default list, form and search views of every governed pair.
+
+    A new pair gets a complete UI (status bar, transition buttons, reason and
+    kind wizards) without XML; an addon may still ship its own views.
+    """
+
+    _name = "ov.association.views.mixin"
+    _description = "Association default views"
+
+    def _ov_view_fields(self):
+        """Override to list the fields shown first in the default views."""
+        return []
+
+    def _ov_wizard_button(self, xmlid, label, visible_states, wizard_action=None):
+        attrs = {
+            "name": str(self.env.ref(xmlid).id),
+            "type": "action",
+            "string": label,
+            "invisible": f"state not in {tuple(visible_states)!r}",
+            "groups": MANAGER,
+        }
+        if wizard_action:
+            attrs["context"] = repr({"default_action": wizard_action})
+        return E.button(**attrs)
+
+    @api.model
+    def _get_default_form_view(self):
+        reason = "ov_association_base.ov_association_reason_wizard_action"
+        header = E.header(
+            E.button(
+                name="action_activate",
+                type="object",
+                string="Activate",
+                invisible="state != 'draft'",
+                groups=MANAGER,
+                **{"class": "btn-primary"},
+            ),
+            E.button(
+                name="action_resume",
+                type="object",
+                string="Resume",
+                invisible="state != 'suspended'",
+                groups=MANAGER,
+                **{"class": "btn-primary"},
+            ),
+            self._ov_wizard_button(reason, "Suspend", ("active",), "suspend"),
+            self._ov_wizard_button(reason, "Expire", ("active", "suspended"), "expire"),
+            self._ov_wizard_button(reason, "Revoke", ("draft", "active", "suspended"), "revoke"),
+            self._ov_wizard_button(
+                "ov_association_base.ov_association_kind_wizard_action",
+                "Change kind",
+                ("active", "suspended"),
+            ),
+            E.field(
+                name="state",
+                widget="statusbar",
+                statusbar_visible="draft,active,expired",
+            ),
+        )
+        main = [E.field(name=name, readonly="state != 'draft'") for name in self._ov_view_fields()]
+        main.append(E.field(name="association_kind", readonly="state != 'draft'"))
+        window = [
+            E.field(name="date_from", readonly="state != 'draft'"),
+            E.field(name="date_to", readonly="state != 'draft'"),
+            E.field(name="is_effective"),
+            E.field(name="company_id", groups="base.group_multi_company"),
+        ]
+        box = E.div({"class": "oe_button_box", "name": "button_box"})
+        if hasattr(self, "action_open_target"):
+            box.append(
+                E.button(
+                    name="action_open_target",
+                    type="object",
+                    string="Record",
+                    icon="fa-external-link",
+                    **{"class": "oe_stat_button"},
+                )
+            )
+        return E.form(header, E.sheet(box, E.group(E.group(*main), E.group(*window))))
+
+    @api.model
+    def _get_default_list_view(self):
+        return E.list(
+            *[E.field(name=name) for name in self._ov_view_fields()],
+            E.field(name="association_kind"),
+            E.field(name="date_from", optional="show"),
+            E.field(name="date_to", optional="show"),
+            E.field(
+                name="state",
+                widget="badge",
+                **{
+                    "decoration-success": "state == 'active'",
+                    "decoration-warning": "state == 'suspended'",
+                    "decoration-muted": "state in ('expired', 'revoked')",
+                },
+            ),
+            E.field(name="company_id", groups="base.group_multi_company", optional="hide"),
+        )
+
+    @api.model
+    def _get_default_search_view(self):
+        return E.search(
+            *[E.field(name=name) for name in self._ov_view_fields()],
+            E.field(name="association_kind"),
+            E.filter(
+                name="effective",
+                string="Effective",
+                domain="[('is_effective', '=', True)]",
+            ),
+            E.filter(name="draft", string="Draft", domain="[('state', '=', 'draft')]"),
+            E.filter(
+                name="suspended",
+                string="Suspended",
+                domain="[('state', '=', 'suspended')]",
+            ),
+            E.filter(
+                name="ended",
+                string="Ended",
+                domain="[('state', 'in', ('expired', 'revoked'))]",
+            ),
+            E.group(
+                E.filter(name="group_state", string="State", context="{'group_by': 'state'}"),
+                E.filter(
+                    name="group_kind",
+                    string="Kind",
+                    context="{'group_by': 'association_kind'}",
+                ),
+                expand="0",
+                string="Group By",
+            ),
+        )

@@ -1,0 +1,174 @@
+"""Database triggers of the association tables.
+
+They live in the database because the database also changes these tables on
+its own: a deleted target cascades to (or empties) association rows, and a
+deleted SA row cascades to its actor rows, without any ORM call.
+"""
+
+from odoo.tools import SQL
+
+# One audit event per deleted row, whoever deletes it. The ORM's unlink sets
+# ov_association.uid; rows removed by a cascade are attributed to no user.
+_AUDIT_DELETE = """
+CREATE OR REPLACE FUNCTION ov_association_audit_delete() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+    deleter integer := NULLIF(current_setting('ov_association.uid', true), '')::integer;
+    old_row jsonb := to_jsonb(OLD);
+    stamp timestamp := now() AT TIME ZONE 'UTC';
+BEGIN
+    INSERT INTO ov_association_event (
+        model, res_id, event, old_state, old_kind, reason, user_id, company_id,
+        date, create_uid, create_date, write_uid, write_date)
+    VALUES (
+        TG_ARGV[0], OLD.id, 'delete', old_row->>'state', old_row->>'association_kind',
+        CASE WHEN deleter IS NULL
+             THEN 'Removed by the database with its target or parent row' END,
+        deleter, (old_row->>'company_id')::integer,
+        stamp, deleter, stamp, deleter, stamp);
+    RETURN OLD;
+END $$;
+"""
+
+# Optional policy: the database emptied the target of an SA row.
+_AUDIT_TARGET_EMPTIED = """
+CREATE OR REPLACE FUNCTION ov_association_audit_target_emptied() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+    new_row jsonb := to_jsonb(NEW);
+    stamp timestamp := now() AT TIME ZONE 'UTC';
+BEGIN
+    INSERT INTO ov_association_event (
+        model, res_id, event, old_state, new_state, old_kind, new_kind, reason,
+        company_id, date, create_date, write_date)
+    VALUES (
+        TG_ARGV[0], NEW.id, 'target_deleted', new_row->>'state', new_row->>'state',
+        new_row->>'association_kind', new_row->>'association_kind',
+        'The governed record was deleted; the association no longer governs anything',
+        (new_row->>'company_id')::integer, stamp, stamp, stamp);
+    RETURN NEW;
+END $$;
+"""
+
+# Actor rows cache their parent's target and state (DESIGN §4 "allowed
+# cache"): filled on insert, followed on every change of the parent.
+_CACHE_FILL = """
+CREATE OR REPLACE FUNCTION ov_association_cache_fill() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+    parent record;
+BEGIN
+    EXECUTE format('SELECT %I AS target, state FROM %I WHERE id = $1',
+                   TG_ARGV[1], TG_ARGV[0])
+       INTO parent
+      USING (to_jsonb(NEW)->>TG_ARGV[2])::integer;
+    NEW.ov_target_id := parent.target;
+    NEW.ov_parent_state := parent.state;
+    RETURN NEW;
+END $$;
+"""
+
+_CACHE_FOLLOW = """
+CREATE OR REPLACE FUNCTION ov_association_cache_follow() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+    new_target integer := (to_jsonb(NEW)->>TG_ARGV[1])::integer;
+BEGIN
+    EXECUTE format(
+        'UPDATE %I SET ov_target_id = $1, ov_parent_state = $2 WHERE %I = $3 '
+        'AND (ov_target_id IS DISTINCT FROM $1 OR ov_parent_state IS DISTINCT FROM $2)',
+        TG_ARGV[0], TG_ARGV[2])
+      USING new_target, NEW.state, NEW.id;
+    RETURN NEW;
+END $$;
+"""
+
+
+def ensure_functions(cr):
+    for statement in (_AUDIT_DELETE, _AUDIT_TARGET_EMPTIED, _CACHE_FILL, _CACHE_FOLLOW):
+        cr.execute(statement)
+
+
+def _replace_trigger(cr, table, name, definition):
+    cr.execute(
+        SQL(
+            "DROP TRIGGER IF EXISTS %s ON %s",
+            SQL.identifier(name),
+            SQL.identifier(table),
+        )
+    )
+    cr.execute(definition)
+
+
+def install_delete_audit(cr, table, model):
+    ensure_functions(cr)
+    _replace_trigger(
+        cr,
+        table,
+        "ov_audit_delete",
+        SQL(
+            "CREATE TRIGGER ov_audit_delete AFTER DELETE ON %s FOR EACH ROW "
+            "EXECUTE FUNCTION ov_association_audit_delete(%s)",
+            SQL.identifier(table),
+            SQL(_literal(model)),
+        ),
+    )
+
+
+def install_target_emptied_audit(cr, table, model, target_column):
+    ensure_functions(cr)
+    _replace_trigger(
+        cr,
+        table,
+        "ov_audit_target_emptied",
+        SQL(
+            "CREATE TRIGGER ov_audit_target_emptied AFTER UPDATE OF %s ON %s "
+            "FOR EACH ROW WHEN (OLD.%s IS NOT NULL AND NEW.%s IS NULL) "
+            "EXECUTE FUNCTION ov_association_audit_target_emptied(%s)",
+            SQL.identifier(target_column),
+            SQL.identifier(table),
+            SQL.identifier(target_column),
+            SQL.identifier(target_column),
+            SQL(_literal(model)),
+        ),
+    )
+
+
+def install_parent_cache(cr, actor_table, parent_column, parent_table, target_column):
+    ensure_functions(cr)
+    _replace_trigger(
+        cr,
+        actor_table,
+        "ov_cache_fill",
+        SQL(
+            "CREATE TRIGGER ov_cache_fill BEFORE INSERT OR UPDATE OF %s ON %s "
+            "FOR EACH ROW EXECUTE FUNCTION ov_association_cache_fill(%s, %s, %s)",
+            SQL.identifier(parent_column),
+            SQL.identifier(actor_table),
+            SQL(_literal(parent_table)),
+            SQL(_literal(target_column)),
+            SQL(_literal(parent_column)),
+        ),
+    )
+    _replace_trigger(
+        cr,
+        parent_table,
+        f"ov_cache_follow_{actor_table}"[:63],
+        SQL(
+            "CREATE TRIGGER %s AFTER UPDATE OF state, %s ON %s FOR EACH ROW "
+            "EXECUTE FUNCTION ov_association_cache_follow(%s, %s, %s)",
+            SQL.identifier(f"ov_cache_follow_{actor_table}"[:63]),
+            SQL.identifier(target_column),
+            SQL.identifier(parent_table),
+            SQL(_literal(actor_table)),
+            SQL(_literal(target_column)),
+            SQL(_literal(parent_column)),
+        ),
+    )
+
+
+def _literal(name):
+    """A trigger argument: a string literal made of identifier characters."""
+    if not name.replace("_", "").replace(".", "").isalnum():
+        raise ValueError(f"unexpected trigger argument {name!r}")
+    return f"'{name}'"

@@ -1,0 +1,155 @@
+import psycopg2.errors
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
+
+from .. import policy
+
+
+class OvAssociationKindMixin(models.AbstractModel):
+    """Explicit, validated and audited ``association_kind`` (DESIGN §3 Kinds).
+
+    Configure with ``_ov_allowed_kinds`` and ``_ov_exclusive_kinds``. Extend
+    the kinds with ``selection_add`` (and ``ondelete``) on the concrete model.
+    """
+
+    _name = "ov.association.kind.mixin"
+    _inherit = "ov.association.lifecycle.mixin"
+    _description = "Association kind"
+
+    _ov_allowed_kinds = ()
+    # At most one active row of these kinds per exclusivity scope (the target
+    # on the SA layer, the parent row on the actor layer).
+    _ov_exclusive_kinds = ()
+
+    association_kind = fields.Selection(
+        policy.KINDS,
+        string="Kind",
+        required=True,
+        help="What the association means: assignment, access or binding. After "
+        "the draft stage it changes only through 'Change kind', which is audited.",
+    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if not vals.get("association_kind"):
+                raise ValidationError(
+                    self.env._(
+                        "%(model)s: the kind of an association is required and has no "
+                        "default; choose one of %(allowed)s.",
+                        model=self._description,
+                        allowed=", ".join(self._ov_allowed_kinds),
+                    )
+                )
+        return super().create(vals_list)
+
+    @api.constrains("association_kind")
+    def _check_association_kind_allowed(self):
+        for record in self:
+            if record.association_kind not in self._ov_allowed_kinds:
+                raise ValidationError(
+                    self.env._(
+                        "%(record)s: kind %(kind)s is not allowed on %(model)s "
+                        "(allowed: %(allowed)s).",
+                        record=record.display_name,
+                        kind=record.association_kind,
+                        model=self._description,
+                        allowed=", ".join(self._ov_allowed_kinds),
+                    )
+                )
+        self._ov_check_kind_matrix()
+
+    def _ov_check_kind_matrix(self):
+        """Override to check the kind against related rows (actor ⊆ SA matrix)."""
+
+    def write(self, vals):
+        if "association_kind" in vals and not self._ov_is_system_write():
+            locked = self.filtered(lambda r: r.state != "draft")
+            if locked:
+                raise UserError(
+                    self.env._(
+                        "%(record)s is %(state)s: its kind changes only through "
+                        "'Change kind', with a reason.",
+                        record=locked[0].display_name,
+                        state=locked[0].state,
+                    )
+                )
+        return super().write(vals)
+
+    def action_change_kind(self, new_kind, reason):
+        """Change the kind of non-draft rows: validated, exclusive, audited."""
+        if not reason:
+            raise UserError(self.env._("Changing the kind of an association needs a reason."))
+        ended = self.filtered(lambda r: r.state in policy.TERMINAL_STATES)
+        if ended:
+            raise UserError(
+                self.env._(
+                    "%(record)s is %(state)s: an ended association keeps its kind; "
+                    "create a new one instead.",
+                    record=ended[0].display_name,
+                    state=ended[0].state,
+                )
+            )
+        changing = self.filtered(lambda r: r.association_kind != new_kind)
+        if not changing:
+            return True
+        old_kinds = changing.mapped("association_kind")
+        try:
+            with self.env.cr.savepoint():
+                changing._ov_system_write({"association_kind": new_kind})
+                changing._ov_log_events(
+                    "kind_change",
+                    old_states=changing.mapped("state"),
+                    new_states=changing.mapped("state"),
+                    old_kinds=old_kinds,
+                    new_kinds=[new_kind] * len(changing),
+                    reason=reason,
+                )
+                self.env.flush_all()
+        except psycopg2.errors.UniqueViolation as error:
+            raise self._ov_exclusivity_error(error) from None
+        return True
+
+    # ------------------------------------------------------------------
+    # Exclusivity: a partial unique index (race-safe), reported clearly
+    # ------------------------------------------------------------------
+    def _ov_exclusivity_scope_field(self):
+        """Override to name the column exclusivity is counted per."""
+        raise NotImplementedError
+
+    def _ov_exclusive_index_name(self):
+        return f"{self._table}_ov_exclusive_active_uniq"
+
+    def _ov_create_exclusivity_index(self):
+        name = self._ov_exclusive_index_name()
+        self.env.cr.execute(SQL("DROP INDEX IF EXISTS %s", SQL.identifier(name)))
+        if not self._ov_exclusive_kinds:
+            return
+        self.env.cr.execute(
+            SQL(
+                "CREATE UNIQUE INDEX %s ON %s (%s, association_kind) "
+                "WHERE state = 'active' AND association_kind IN %s",
+                SQL.identifier(name),
+                SQL.identifier(self._table),
+                SQL.identifier(self._ov_exclusivity_scope_field()),
+                tuple(self._ov_exclusive_kinds),
+            )
+        )
+
+    def _ov_exclusivity_error(self, error):
+        if error.diag.constraint_name != self._ov_exclusive_index_name():
+            return super()._ov_exclusivity_error(error)
+        scope = self._fields[self._ov_exclusivity_scope_field()]
+        return ValidationError(
+            self.env._(
+                "%(model)s: at most one active association of kind %(kinds)s per "
+                "%(scope)s. %(records)s would make a second one: end the current "
+                "one first.",
+                model=self._description,
+                kinds=" / ".join(self._ov_exclusive_kinds),
+                scope=scope.string,
+                records=", ".join(self.mapped("display_name")),
+            )
+        )

@@ -1,0 +1,325 @@
+import psycopg2.errors
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from .. import policy
+
+# Context value that lets the lifecycle code write protected fields. It is an
+# object, so it cannot be forged through RPC (where a context is JSON).
+SYSTEM_WRITE = object()
+SYSTEM_WRITE_KEY = "ov_association_system_write"
+
+
+class OvAssociationLifecycleMixin(models.AbstractModel):
+    """State machine, effective window and audit of a governed row.
+
+    Transitions are the only way to change ``state`` (DESIGN §3 Lifecycle);
+    every creation, transition and deletion leaves one ``ov.association.event``.
+    """
+
+    _name = "ov.association.lifecycle.mixin"
+    _description = "Association lifecycle (state, window, audit)"
+
+    # Fields only the lifecycle code may write, whatever the row's state.
+    _ov_system_fields = ("state",)
+    # Fields that may only be written while the row is a draft.
+    _ov_draft_only_fields = ("date_from", "date_to")
+
+    state = fields.Selection(
+        policy.STATES,
+        default="draft",
+        required=True,
+        readonly=True,
+        copy=False,
+    )
+    date_from = fields.Datetime("Effective from", help="Empty: effective as soon as active (UTC).")
+    date_to = fields.Datetime(
+        "Effective until",
+        help="Exclusive end of the window; empty: open-ended. Past it the row is "
+        "expired by the scheduled action.",
+    )
+    is_effective = fields.Boolean(
+        compute="_compute_is_effective",
+        search="_search_is_effective",
+        help="Active, inside its window, and (for associations) still bound to "
+        "its target and parent.",
+    )
+
+    _sql_constraints = [
+        (
+            "ov_window_order",
+            "CHECK (date_from IS NULL OR date_to IS NULL OR date_from < date_to)",
+            "The end of the effective window must come after its start.",
+        ),
+    ]
+
+    # ------------------------------------------------------------------
+    # Effectiveness
+    # ------------------------------------------------------------------
+    def _ov_effective_domain(self, now=None):
+        """Override to add layer conditions; this one is state and window."""
+        now = now or fields.Datetime.now()
+        return [
+            ("state", "=", "active"),
+            "|",
+            ("date_from", "=", False),
+            ("date_from", "<=", now),
+            "|",
+            ("date_to", "=", False),
+            ("date_to", ">", now),
+        ]
+
+    @api.depends("state", "date_from", "date_to")
+    def _compute_is_effective(self):
+        if not self.ids:
+            self.is_effective = False
+            return
+        effective = self.browse(
+            self._search([("id", "in", self.ids), *self._ov_effective_domain()])
+        )
+        for record in self:
+            record.is_effective = record in effective
+
+    def _search_is_effective(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(
+                self.env._("Search on 'is effective' supports = and != with a boolean.")
+            )
+        query = self._search(self._ov_effective_domain())
+        positive = (operator == "=") == value
+        return [("id", "in" if positive else "not in", query)]
+
+    # ------------------------------------------------------------------
+    # Protected writes
+    # ------------------------------------------------------------------
+    def _ov_system_write(self, vals):
+        """Write fields reserved to the lifecycle code."""
+        return self.with_context(**{SYSTEM_WRITE_KEY: SYSTEM_WRITE}).write(vals)
+
+    def _ov_is_system_write(self):
+        return self.env.context.get(SYSTEM_WRITE_KEY) is SYSTEM_WRITE
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self._ov_is_system_write():
+            for vals in vals_list:
+                reserved = sorted(
+                    name
+                    for name in self._ov_system_fields
+                    if name in vals and not (name == "state" and vals[name] == "draft")
+                )
+                if reserved:
+                    raise UserError(
+                        self.env._(
+                            "%(model)s: %(fields)s cannot be set at creation; a new row "
+                            "starts as a draft and changes through its actions.",
+                            model=self._description,
+                            fields=", ".join(reserved),
+                        )
+                    )
+        records = super().create(vals_list)
+        records._ov_log_events("create", new_states=records.mapped("state"))
+        return records
+
+    def write(self, vals):
+        if not self._ov_is_system_write():
+            reserved = set(vals) & set(self._ov_system_fields)
+            if reserved:
+                raise UserError(
+                    self.env._(
+                        "%(model)s: %(fields)s changes only through the record's "
+                        "actions (activate, suspend, resume, expire, revoke).",
+                        model=self._description,
+                        fields=", ".join(sorted(reserved)),
+                    )
+                )
+            draft_only = set(vals) & set(self._ov_draft_only_fields)
+            if draft_only:
+                locked = self.filtered(lambda r: r.state != "draft")
+                if locked:
+                    raise UserError(
+                        self.env._(
+                            "%(record)s is %(state)s: %(fields)s can only change while "
+                            "it is a draft. End it and create a new row instead.",
+                            record=locked[0].display_name,
+                            state=locked[0].state,
+                            fields=", ".join(sorted(draft_only)),
+                        )
+                    )
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_drafts(self):
+        if self._ov_is_system_write():
+            return
+        used = self.filtered(lambda r: r.state != "draft")
+        if used:
+            raise UserError(
+                self.env._(
+                    "%(record)s is %(state)s: only draft rows can be deleted; "
+                    "revoke or expire it instead, so its history stays.",
+                    record=used[0].display_name,
+                    state=used[0].state,
+                )
+            )
+
+    def unlink(self):
+        # The deletion event is written by a database trigger (it also sees
+        # rows removed by a cascade); tell it who deletes.
+        self.env.cr.execute(
+            "SELECT set_config('ov_association.uid', %s, true)", [str(self.env.uid)]
+        )
+        try:
+            return super().unlink()
+        finally:
+            self.env.cr.execute("SELECT set_config('ov_association.uid', '', true)")
+
+    # ------------------------------------------------------------------
+    # Transitions
+    # ------------------------------------------------------------------
+    def action_activate(self):
+        return self._ov_transition("active")
+
+    def action_suspend(self, reason=None):
+        return self._ov_transition("suspended", reason)
+
+    def action_resume(self):
+        return self._ov_transition("active")
+
+    def action_expire(self, reason=None):
+        return self._ov_transition("expired", reason)
+
+    def action_revoke(self, reason=None):
+        return self._ov_transition("revoked", reason)
+
+    def _ov_transition(self, new_state, reason=None):
+        """Move every record to ``new_state``, checked, audited and propagated."""
+        for record in self:
+            if not policy.transition_allowed(record.state, new_state):
+                raise UserError(
+                    self.env._(
+                        "%(record)s: a row cannot go from %(old)s to %(new)s.",
+                        record=record.display_name,
+                        old=record.state,
+                        new=new_state,
+                    )
+                )
+        if not self:
+            return True
+        old_states = self.mapped("state")
+        self._ov_before_transition(new_state)
+        try:
+            with self.env.cr.savepoint():
+                self._ov_system_write({"state": new_state})
+                self._ov_log_events(
+                    "transition",
+                    old_states=old_states,
+                    new_states=[new_state] * len(self),
+                    reason=reason,
+                )
+                self.env.flush_all()
+        except psycopg2.errors.UniqueViolation as error:
+            raise self._ov_exclusivity_error(error) from None
+        self._ov_after_transition(dict(zip(self.ids, old_states, strict=True)), new_state, reason)
+        return True
+
+    def _ov_before_transition(self, new_state):
+        """Override to check or lock before ``state`` becomes ``new_state``."""
+        if new_state != "active":
+            return
+        now = fields.Datetime.now()
+        ended = self.filtered(lambda r: r.date_to and r.date_to <= now)
+        if ended:
+            raise UserError(
+                self.env._(
+                    "%(record)s cannot become active: its window has ended.",
+                    record=ended[0].display_name,
+                )
+            )
+
+    def _ov_after_transition(self, old_states, new_state, reason):
+        """Override to propagate a transition; ``old_states`` maps id -> state."""
+
+    def _ov_exclusivity_error(self, error):
+        """Override to turn a unique-index violation into a ValidationError."""
+        return ValidationError(
+            self.env._("%(model)s: %(message)s", model=self._description, message=error.pgerror)
+        )
+
+    # ------------------------------------------------------------------
+    # Expiry
+    # ------------------------------------------------------------------
+    def _ov_expiry_domain(self, now):
+        return [("state", "in", ("active", "suspended")), ("date_to", "<=", now)]
+
+    def _ov_expire_past_rows(self, batch_size=1000, commit=None, now=None):
+        """Expire rows whose window has ended, ``batch_size`` at a time.
+
+        Returns how many rows were expired. With ``commit`` each batch is
+        committed (the scheduled action does this).
+        """
+        now = now or fields.Datetime.now()
+        expired = 0
+        while True:
+            batch = self.search(self._ov_expiry_domain(now), limit=batch_size, order="id")
+            if not batch:
+                return expired
+            batch.action_expire(reason=self.env._("Window ended"))
+            expired += len(batch)
+            if commit:
+                # The scheduled action commits each batch so a long run keeps
+                # what it did if it is interrupted (the next run resumes).
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    # ------------------------------------------------------------------
+    # Audit
+    # ------------------------------------------------------------------
+    def _ov_log_events(
+        self,
+        event,
+        old_states=None,
+        new_states=None,
+        old_kinds=None,
+        new_kinds=None,
+        reason=None,
+    ):
+        """Append one audit event per record."""
+        count = len(self)
+        old_states = old_states or [False] * count
+        new_states = new_states or [False] * count
+        old_kinds = old_kinds or [False] * count
+        new_kinds = new_kinds or [False] * count
+        vals_list = [
+            {
+                "model": self._name,
+                "res_id": record.id,
+                "event": event,
+                "old_state": old_states[index],
+                "new_state": new_states[index],
+                "old_kind": old_kinds[index],
+                "new_kind": new_kinds[index],
+                "reason": reason or False,
+                "user_id": self.env.uid,
+                "company_id": record._ov_event_company().id,
+            }
+            for index, record in enumerate(self)
+        ]
+        # sudo: the audit log is written by the system on behalf of whoever
+        # may change the association; nobody holds create rights on it.
+        self.env["ov.association.event"].sudo().create(vals_list)
+
+    def _ov_event_company(self):
+        """Override to give the company the audit event belongs to."""
+        self.ensure_one()
+        return self["company_id"] if "company_id" in self._fields else self.env["res.company"]
+
+    @api.model
+    def _ov_concrete_models(self):
+        """Names of the concrete models that inherit this (mixin) model."""
+        mixin = self.env.registry[self._name]
+        return sorted(
+            name
+            for name, cls in self.env.registry.items()
+            if not cls._abstract and not cls._transient and issubclass(cls, mixin)
+        )

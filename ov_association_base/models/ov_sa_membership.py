@@ -1,0 +1,89 @@
+from odoo import fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from .. import policy
+from . import audit_sql
+
+
+class OvSaMembership(models.Model):
+    """An actor's membership in an SA, with the association lifecycle."""
+
+    _name = "ov.sa.membership"
+    _inherit = "ov.association.lifecycle.mixin"
+    _description = "SA membership"
+    _check_company_auto = True
+    _order = "id desc"
+
+    sa_id = fields.Many2one(
+        "ov.sa",
+        string="SA",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        check_company=True,
+    )
+    actor_id = fields.Many2one(
+        "ov.actor",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        check_company=True,
+    )
+    company_id = fields.Many2one(related="sa_id.company_id", store=True, index=True)
+
+    def init(self):
+        result = super().init()
+        # At most one active membership per SA and actor, race-safe.
+        self.env.cr.execute(
+            """CREATE UNIQUE INDEX IF NOT EXISTS ov_sa_membership_active_uniq
+               ON ov_sa_membership (sa_id, actor_id) WHERE state = 'active'"""
+        )
+        self.env.cr.execute(
+            """CREATE INDEX IF NOT EXISTS ov_sa_membership_expiry_idx
+               ON ov_sa_membership (date_to)
+               WHERE state IN ('active', 'suspended') AND date_to IS NOT NULL"""
+        )
+        audit_sql.install_delete_audit(self.env.cr, self._table, self._name)
+        return result
+
+    def _compute_display_name(self):
+        for membership in self:
+            membership.display_name = (
+                f"{membership.actor_id.name or '?'} ∈ {membership.sa_id.display_name or '?'}"
+            )
+
+    def write(self, vals):
+        if {"sa_id", "actor_id"} & set(vals) and any(r.state != "draft" for r in self):
+            raise UserError(
+                self.env._("A membership's SA and actor cannot change once it is activated.")
+            )
+        return super().write(vals)
+
+    def _ov_exclusivity_error(self, error):
+        if error.diag.constraint_name != "ov_sa_membership_active_uniq":
+            return super()._ov_exclusivity_error(error)
+        return ValidationError(
+            self.env._(
+                "%(memberships)s: an actor has at most one active membership per SA.",
+                memberships=", ".join(self.mapped("display_name")),
+            )
+        )
+
+    def _ov_after_transition(self, old_states, new_state, reason):
+        """Membership ended: the actor's rows in that SA are revoked."""
+        super()._ov_after_transition(old_states, new_state, reason)
+        if new_state not in policy.TERMINAL_STATES:
+            return
+        why = self.env._("Membership %(state)s", state=new_state)
+        for name in self.env["ov.actor.association.mixin"]._ov_concrete_models():
+            # sudo: an ended membership must end every row of that actor in
+            # that SA, including rows a company rule hides from the user.
+            Rows = self.env[name].sudo()
+            for membership in self:
+                Rows.search(
+                    [
+                        ("actor_id", "=", membership.actor_id.id),
+                        (f"{Rows._ov_parent_field}.sa_id", "=", membership.sa_id.id),
+                        ("state", "in", policy.LIVE_STATES),
+                    ]
+                ).action_revoke(why)

@@ -1,0 +1,310 @@
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
+
+from .. import policy
+from . import audit_sql
+
+
+def _records_to_ids(self, value, *args, **kwargs):
+    """RPC form of a recordset of another model: its ids."""
+    return value.ids
+
+
+class OvSaAssociationMixin(models.AbstractModel):
+    """SA layer of a governed pair: SA ↔ native record, and the governed queries.
+
+    A concrete model declares::
+
+        _ov_target_field = "sale_order_id"   # Many2one to the native class
+        _ov_deletion_policy = "dependent"    # dependent | optional | restricted
+        _ov_allowed_kinds = ("assignment", "access")
+        _ov_exclusive_kinds = ("assignment",)
+    """
+
+    _name = "ov.sa.association.mixin"
+    _inherit = [
+        "ov.association.kind.mixin",
+        "ov.association.deletion.mixin",
+        "ov.association.views.mixin",
+    ]
+    _description = "SA association"
+    _check_company_auto = True
+    _order = "id desc"
+
+    sa_id = fields.Many2one(
+        "ov.sa",
+        string="SA",
+        required=True,
+        ondelete="restrict",
+        index=True,
+        check_company=True,
+    )
+    company_id = fields.Many2one(
+        related="sa_id.company_id", store=True, index=True, precompute=True
+    )
+
+    # ------------------------------------------------------------------
+    # Declaration, checked when the registry loads
+    # ------------------------------------------------------------------
+    def _setup_complete(self):
+        super()._setup_complete()
+        if self._abstract:
+            return
+        field = self._fields.get(self._ov_target_field or "")
+        errors = policy.sa_declaration_errors(
+            self._name,
+            {
+                name: getattr(self, name)
+                for name in (
+                    "_ov_target_field",
+                    "_ov_deletion_policy",
+                    "_ov_allowed_kinds",
+                    "_ov_exclusive_kinds",
+                )
+            },
+            field
+            and {
+                "type": field.type,
+                "required": field.required,
+                "ondelete": getattr(field, "ondelete", None),
+            },
+            [value for value, _label in self._fields["association_kind"].selection],
+        )
+        if errors:
+            raise TypeError("Invalid governed-association declaration: " + "; ".join(errors))
+
+    def init(self):
+        super().init()
+        if self._abstract:
+            return
+        cr = self.env.cr
+        target = self._ov_target_field
+        # Governed queries by SA: state = 'active' is the predicate the ORM
+        # emits for the effective domain; window and kind ride along so the
+        # index answers the query alone.
+        cr.execute(
+            SQL(
+                "CREATE INDEX IF NOT EXISTS %s ON %s (sa_id, %s) "
+                "INCLUDE (association_kind, date_from, date_to) WHERE state = 'active'",
+                SQL.identifier(f"{self._table}_ov_sa_reach_idx"),
+                SQL.identifier(self._table),
+                SQL.identifier(target),
+            )
+        )
+        cr.execute(
+            SQL(
+                "CREATE INDEX IF NOT EXISTS %s ON %s (%s) WHERE state = 'active'",
+                SQL.identifier(f"{self._table}_ov_target_active_idx"),
+                SQL.identifier(self._table),
+                SQL.identifier(target),
+            )
+        )
+        cr.execute(
+            SQL(
+                "CREATE INDEX IF NOT EXISTS %s ON %s (date_to) "
+                "WHERE state IN ('active', 'suspended') AND date_to IS NOT NULL",
+                SQL.identifier(f"{self._table}_ov_expiry_idx"),
+                SQL.identifier(self._table),
+            )
+        )
+        self._ov_create_exclusivity_index()
+        audit_sql.install_delete_audit(cr, self._table, self._name)
+        self._ov_install_deletion_triggers()
+
+    # ------------------------------------------------------------------
+    # Layer rules
+    # ------------------------------------------------------------------
+    def _ov_exclusivity_scope_field(self):
+        return self._ov_target_field
+
+    def _ov_effective_domain(self, now=None):
+        return [
+            *super()._ov_effective_domain(now),
+            (self._ov_target_field, "!=", False),
+        ]
+
+    def _ov_view_fields(self):
+        return ["sa_id", self._ov_target_field]
+
+    @api.model
+    def _ov_conformance_target_values(self, sequence):
+        """Override to give values a target record needs beyond its required
+        fields' simple defaults, so the conformance suite of
+        ``ov_association_tests`` can create one (``sequence`` keeps names unique).
+        """
+        return {}
+
+    def _ov_actor_model(self):
+        """The actor-layer model whose parent field points at this model."""
+        for name in self.env["ov.actor.association.mixin"]._ov_concrete_models():
+            model = self.env[name]
+            if model._fields[model._ov_parent_field].comodel_name == self._name:
+                return model
+        return None
+
+    def _ov_actor_rows(self):
+        actor_model = self._ov_actor_model()
+        if actor_model is None:
+            return self.env["ov.actor.association.mixin"]
+        # sudo: propagation and kind checks concern every child row, including
+        # rows the user's record rules hide.
+        return actor_model.sudo().search([(actor_model._ov_parent_field, "in", self.ids)])
+
+    def _compute_display_name(self):
+        for record in self:
+            target = record[self._ov_target_field]
+            kind = dict(self._fields["association_kind"].selection).get(
+                record.association_kind, record.association_kind or "?"
+            )
+            governed = target.display_name if target else self.env._("deleted record")
+            record.display_name = (
+                f"{record.sa_id.code or record.sa_id.name or '?'} → {governed} ({kind})"
+            )
+
+    def write(self, vals):
+        if "sa_id" in vals and any(r.sa_id.id != vals["sa_id"] for r in self):
+            raise UserError(
+                self.env._(
+                    "%(record)s: the SA of an association cannot change.",
+                    record=self[0].display_name,
+                )
+            )
+        return super().write(vals)
+
+    def _ov_check_kind_matrix(self):
+        for record in self:
+            children = record._ov_actor_rows().filtered(lambda c: c.state in policy.LIVE_STATES)
+            refused = children.filtered(
+                lambda c, r=record: (
+                    not policy.actor_kind_admitted(r.association_kind, c.association_kind)
+                )
+            )
+            if refused:
+                raise UserError(
+                    self.env._(
+                        "%(record)s: kind %(kind)s does not admit the actor "
+                        "associations %(children)s; end them first.",
+                        record=record.display_name,
+                        kind=record.association_kind,
+                        children=", ".join(refused.mapped("display_name")),
+                    )
+                )
+
+    def _ov_after_transition(self, old_states, new_state, reason):
+        super()._ov_after_transition(old_states, new_state, reason)
+        actor_model = self._ov_actor_model()
+        if actor_model is None:
+            return
+        # The database trigger updated the children's cached parent state.
+        actor_model.invalidate_model(["ov_parent_state", "ov_target_id", "is_effective"])
+        if new_state not in policy.TERMINAL_STATES:
+            return
+        children = self._ov_actor_rows()
+        why = self.env._("Parent association %(state)s", state=new_state)
+        if reason:
+            why = f"{why}: {reason}"
+        children.filtered(lambda c: c.state == "draft").action_revoke(why)
+        children.filtered(lambda c: c.state in ("active", "suspended"))._ov_transition(
+            new_state, why
+        )
+
+    # ------------------------------------------------------------------
+    # Governed queries (DESIGN §4): SQL subqueries, never id lists
+    # ------------------------------------------------------------------
+    def _ov_target_query(self, actor=None, sa=None, kinds=None):
+        """SQL subquery selecting the ids of governed targets.
+
+        With ``actor``: the targets that actor reaches (through its effective
+        actor rows, optionally inside ``sa``); with only ``sa``: the targets
+        of that SA's effective rows. ``kinds`` filters on the layer queried.
+        Use it as ``('id', 'in', query)`` on the target model.
+        """
+        if actor:
+            actor_model = self._ov_actor_model()
+            if actor_model is None:
+                return SQL("(SELECT 1 WHERE FALSE)")
+            domain = [*actor_model._ov_effective_domain(), ("actor_id", "=", actor.id)]
+            if sa:
+                domain.append((f"{actor_model._ov_parent_field}.sa_id", "=", sa.id))
+            if kinds:
+                domain.append(("association_kind", "in", list(kinds)))
+            # sudo: who may ask was checked by the caller; record rules would
+            # only repeat "own actor" and cost a join.
+            subquery = actor_model.sudo()._search(domain).subselect("ov_target_id")
+        elif sa:
+            domain = [*self._ov_effective_domain(), ("sa_id", "=", sa.id)]
+            if kinds:
+                domain.append(("association_kind", "in", list(kinds)))
+            # sudo: as above, the caller checked who may ask.
+            subquery = self.sudo()._search(domain).subselect(self._ov_target_field)
+        else:
+            raise UserError(self.env._("A governed query needs an actor or an SA."))
+        return self._ov_expand_target_query(subquery)
+
+    def _ov_expand_target_query(self, subquery):
+        """Override to widen governed ids to a collection (e.g. child locations)."""
+        return subquery
+
+    def _ov_governed_subject(self, actor_id, sa_id):
+        """Resolve and authorise the actor/SA a governed query is about."""
+        Actor = self.env["ov.actor"]
+        own = Actor._ov_current_actor()
+        if not actor_id and not sa_id:
+            if not own:
+                raise UserError(
+                    self.env._("User %(user)s has no governance actor.", user=self.env.user.name)
+                )
+            actor_id = own.id
+        manager = self.env.user.has_group("ov_association_base.group_ov_manager")
+        if actor_id and not manager and actor_id != own.id:
+            raise AccessError(
+                self.env._("Only governance managers may query the reach of another actor.")
+            )
+        if sa_id and not actor_id and not manager:
+            member = self.env["ov.sa.membership"].search_count(
+                [
+                    *self.env["ov.sa.membership"]._ov_effective_domain(),
+                    ("sa_id", "=", sa_id),
+                    ("actor_id", "=", own.id),
+                ],
+                limit=1,
+            )
+            if not member:
+                raise AccessError(
+                    self.env._("Only members of an SA and governance managers may query its scope.")
+                )
+        return Actor.browse(actor_id or ()), self.env["ov.sa"].browse(sa_id or ())
+
+    @api.model
+    @api.returns("self", downgrade=_records_to_ids)
+    def search_governed_targets(
+        self,
+        actor_id=None,
+        sa_id=None,
+        kinds=None,
+        domain=None,
+        limit=None,
+        offset=0,
+        order=None,
+    ):
+        """Governed targets of an actor (default: the user's) or of an SA.
+
+        Returns records of the target model (ids over RPC).
+        """
+        actor, sa = self._ov_governed_subject(actor_id, sa_id)
+        query = self._ov_target_query(actor=actor, sa=sa, kinds=kinds)
+        return self.env[self._ov_target_model()].search(
+            [("id", "in", query), *(domain or [])],
+            limit=limit,
+            offset=offset,
+            order=order,
+        )
+
+    @api.model
+    def check_governed(self, target_id, actor_id=None, kinds=None):
+        """Whether the actor (default: the user's) may reach ``target_id``."""
+        actor, _sa = self._ov_governed_subject(actor_id, None)
+        query = self._ov_target_query(actor=actor, kinds=kinds)
+        self.env.cr.execute(SQL("SELECT %s IN %s", int(target_id), query))
+        return bool(self.env.cr.fetchone()[0])

@@ -1,0 +1,2 @@
+from . import reason_wizard
+from . import kind_wizard

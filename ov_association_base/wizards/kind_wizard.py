@@ -1,0 +1,44 @@
+from odoo import api, fields, models
+
+
+class OvAssociationKindWizard(models.TransientModel):
+    """Change the kind of an association, with a reason (audited)."""
+
+    _name = "ov.association.kind.wizard"
+    _description = "Change the kind of an association"
+
+    res_model = fields.Char(required=True)
+    res_ids = fields.Json(required=True)
+    new_kind = fields.Selection(selection="_selection_new_kind", required=True)
+    reason = fields.Text(required=True)
+
+    @api.model
+    def _selection_new_kind(self):
+        model = self.env.context.get("active_model") or self.env.context.get("default_res_model")
+        if not model or model not in self.env:
+            # Every kind any model knows, so stored values always display.
+            kinds = {}
+            for name in self.env["ov.association.kind.mixin"]._ov_concrete_models():
+                kinds.update(dict(self.env[name]._fields["association_kind"].selection))
+            return (
+                list(kinds.items())
+                or self.env["ov.association.kind.mixin"]._fields["association_kind"].selection
+            )
+        Model = self.env[model]
+        labels = dict(Model._fields["association_kind"].selection)
+        return [(kind, labels[kind]) for kind in Model._ov_allowed_kinds]
+
+    @api.model
+    def default_get(self, fields_list):
+        values = super().default_get(fields_list)
+        context = self.env.context
+        values.setdefault("res_model", context.get("active_model"))
+        values.setdefault("res_ids", context.get("active_ids") or [context.get("active_id")])
+        return values
+
+    def action_confirm(self):
+        self.ensure_one()
+        self.env[self.res_model].browse(self.res_ids).exists().action_change_kind(
+            self.new_kind, self.reason
+        )
+        return {"type": "ir.actions.act_window_close"}
