@@ -1,0 +1,17 @@
+{
+    "name": "Association Governance: Conformance Suite",
+    "summary": "Test-only target model and the conformance suite run against every governed pair",
+    "version": "18.0.1.0.0",
+    "category": "Governance",
+    "website": "https://github.com/ov-association/ov_association",
+    "author": "ov_association contributors",
+    "maintainers": ["ov-association"],
+    "license": "AGPL-3",
+    "development_status": "Alpha",
+    "depends": ["ov_association_base"],
+    "data": [
+        "security/ir.model.access.csv",
+        "security/ov_test_target_rules.xml",
+        "views/ov_test_target_views.xml",
+    ],
+}

@@ -1,0 +1,572 @@
+"""The conformance suite: the association contract, run against every pair.
+
+Each rule is one test; inside it every discovered pair is a sub-test named
+after the pair, so a failure names both the pair and the rule.
+"""
+
+from datetime import timedelta
+
+import psycopg2
+from freezegun import freeze_time
+
+from odoo import api
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import tagged
+from odoo.tools import SQL, mute_logger
+
+from odoo.addons.ov_association_base import policy
+
+from .common import OUR_ADDON_PREFIXES, ConformanceCase
+
+
+@tagged("post_install", "-at_install", "ov_conformance")
+class TestConformance(ConformanceCase):
+    def test_00_pairs_discovered(self):
+        """The suite found the pairs installed, each with its actor layer."""
+        self.assertIn("ov.sa_test_target", [p.sa_model for p in self.pairs])
+        for pair in self.pairs:
+            self.assertTrue(pair.actor_model, f"[{pair.sa_model}] has no actor-layer model")
+
+    # ------------------------------------------------------------------
+    def test_01_declarations(self):
+        """Declarations are complete and consistent with the fields."""
+        for pair in self.pairs:
+            with self.subTest(rule="declarations", pair=pair.name):
+                Sa, Actor = self.env[pair.sa_model], self.env[pair.actor_model]
+                target = Sa._fields[Sa._ov_target_field]
+                self.assertEqual(target.type, "many2one")
+                required, ondelete = policy.DELETION_POLICIES[Sa._ov_deletion_policy]
+                self.assertEqual(bool(target.required), required, f"[{pair.name}] required")
+                self.assertEqual(target.ondelete.lower(), ondelete, f"[{pair.name}] ondelete")
+                parent = Actor._fields[Actor._ov_parent_field]
+                self.assertEqual(parent.comodel_name, pair.sa_model)
+                self.assertTrue(parent.required)
+                self.assertEqual(parent.ondelete.lower(), "cascade")
+                for Model in (Sa, Actor):
+                    kinds = dict(Model._fields["association_kind"].selection)
+                    self.assertTrue(Model._ov_allowed_kinds)
+                    self.assertLessEqual(set(Model._ov_allowed_kinds), set(kinds))
+                    self.assertLessEqual(
+                        set(Model._ov_exclusive_kinds), set(Model._ov_allowed_kinds)
+                    )
+                    self.assertFalse(Model._fields["association_kind"].default)
+                    index = Model._ov_exclusive_index_name()
+                    self.env.cr.execute(
+                        "SELECT indexdef FROM pg_indexes WHERE indexname = %s", [index]
+                    )
+                    row = self.env.cr.fetchone()
+                    if Model._ov_exclusive_kinds:
+                        self.assertTrue(row, f"[{Model._name}] exclusivity index missing")
+                        self.assertIn("UNIQUE", row[0])
+                        self.assertIn("'active'", row[0])
+                    else:
+                        self.assertFalse(row, f"[{Model._name}] stray exclusivity index")
+
+    # ------------------------------------------------------------------
+    def test_02_native_class_untouched(self):
+        """No addon of ours added a field, relation or override to ``x``."""
+        for pair in self.pairs:
+            with self.subTest(rule="native class untouched", pair=pair.name):
+                Target = self.env[self.env[pair.sa_model]._ov_target_model()]
+                own_module = Target._original_module
+                for name, field in Target._fields.items():
+                    ours = {
+                        m
+                        for m in (field._modules or ())
+                        if m.startswith(OUR_ADDON_PREFIXES) and m != own_module
+                    }
+                    self.assertFalse(ours, f"[{pair.name}] {Target._name}.{name} added by {ours}")
+                    comodel = getattr(field, "comodel_name", None) or ""
+                    self.assertFalse(
+                        comodel.startswith("ov.") and not own_module.startswith("ov_"),
+                        f"[{pair.name}] {Target._name}.{name} points at {comodel}",
+                    )
+                for cls in type(Target).__mro__:
+                    module = cls.__module__
+                    if module.startswith("odoo.addons.ov_"):
+                        addon = module.split(".")[2]
+                        self.assertEqual(
+                            addon,
+                            own_module,
+                            f"[{pair.name}] {Target._name} is extended by {module}",
+                        )
+
+    # ------------------------------------------------------------------
+    def _layers(self, pair):
+        return (
+            ("SA layer", lambda state: self.make_sa_row(pair, state)),
+            ("actor layer", lambda state: self.make_actor_row(pair, state)),
+        )
+
+    def test_03_transitions(self):
+        """Allowed transitions work; every other one raises; state is guarded."""
+        states = [value for value, _label in policy.STATES]
+        for pair in self.pairs:
+            for layer, make in self._layers(pair):
+                with self.subTest(rule="transitions", pair=pair.name, layer=layer):
+                    for old in states:
+                        for new in states:
+                            row = make(old)
+                            method = policy.TRANSITIONS.get((old, new))
+                            if method:
+                                getattr(row, method)()
+                                self.assertEqual(row.state, new, f"{layer} {old}->{new}")
+                            else:
+                                with self.assertRaises(UserError, msg=f"{layer} {old}->{new}"):
+                                    row._ov_transition(new)
+                                self.assertEqual(row.state, old)
+                    row = make("draft")
+                    with self.assertRaises(UserError):
+                        row.write({"state": "active"})
+                    with self.assertRaises(UserError):
+                        row.create({**row.copy_data()[0], "state": "active"})
+                    self.assertEqual(row.state, "draft")
+                    row.unlink()
+                    self.assertFalse(row.exists())
+                    for state in ("active", "suspended", "expired", "revoked"):
+                        row = make(state)
+                        with self.assertRaises(UserError, msg=f"{layer} unlink {state}"):
+                            row.unlink()
+                        self.assertTrue(row.exists())
+                actor_row = self.make_actor_row(pair, "active")
+                with self.subTest(rule="cache is not writable", pair=pair.name):
+                    for name in ("ov_target_id", "ov_parent_state"):
+                        with self.assertRaises(UserError):
+                            actor_row.write({name: False})
+
+    # ------------------------------------------------------------------
+    def test_04_kinds(self):
+        """Kinds: required, allowed, governed change, actor matrix."""
+        for pair in self.pairs:
+            Sa, Actor = self.env[pair.sa_model], self.env[pair.actor_model]
+            with self.subTest(rule="kind required and allowed", pair=pair.name):
+                target = self.make_target(pair)
+                with self.assertRaises(ValidationError):
+                    Sa.create({"sa_id": self.sa.id, Sa._ov_target_field: target.id})
+                kinds = [v for v, _l in Sa._fields["association_kind"].selection]
+                for kind in set(kinds) - set(Sa._ov_allowed_kinds):
+                    with self.assertRaises(ValidationError):
+                        self.make_sa_row(pair, target=target, kind=kind)
+                with self.assertRaises(ValidationError):
+                    self.make_sa_row(pair, target=target, kind="no-such-kind")
+            with self.subTest(rule="kind changes only through action_change_kind", pair=pair.name):
+                for Model, make in (
+                    (Sa, self.make_sa_row),
+                    (Actor, self.make_actor_row),
+                ):
+                    if len(Model._ov_allowed_kinds) < 2:
+                        continue
+                    row = make(pair, "active")
+                    if Model is Actor:
+                        others = [
+                            k
+                            for k in Model._ov_allowed_kinds
+                            if k != row.association_kind
+                            and policy.actor_kind_admitted(row._ov_parent().association_kind, k)
+                            and k not in Model._ov_exclusive_kinds
+                        ]
+                    else:
+                        others = [
+                            k
+                            for k in Model._ov_allowed_kinds
+                            if k != row.association_kind and k not in Model._ov_exclusive_kinds
+                        ]
+                    draft = make(pair, "draft")
+                    draft.write({"association_kind": draft.association_kind})
+                    with self.assertRaises(UserError):
+                        row.write({"association_kind": others[0] if others else "access"})
+                    if not others:
+                        continue
+                    with self.assertRaises(UserError):
+                        row.action_change_kind(others[0], reason="")
+                    old = row.association_kind
+                    row.action_change_kind(others[0], reason="re-scoped")
+                    self.assertEqual(row.association_kind, others[0])
+                    event = self.events(row, event="kind_change")
+                    self.assertEqual(len(event), 1)
+                    self.assertEqual((event.old_kind, event.new_kind), (old, others[0]))
+                    self.assertEqual(event.sudo().reason, "re-scoped")
+                    row.action_revoke()
+                    with self.assertRaises(UserError):
+                        row.action_change_kind(old, reason="too late")
+            with self.subTest(rule="actor kinds follow the matrix", pair=pair.name):
+                for sa_kind in Sa._ov_allowed_kinds:
+                    parent = self.make_sa_row(pair, "active", kind=sa_kind)
+                    for actor_kind in Actor._ov_allowed_kinds:
+                        if policy.actor_kind_admitted(sa_kind, actor_kind):
+                            row = self.make_actor_row(pair, parent=parent, kind=actor_kind)
+                            self.assertEqual(row.association_kind, actor_kind)
+                            row.unlink()
+                        else:
+                            with self.assertRaises(ValidationError, msg=f"{sa_kind}/{actor_kind}"):
+                                self.make_actor_row(pair, parent=parent, kind=actor_kind)
+            with self.subTest(rule="SA kind change keeps children admitted", pair=pair.name):
+                for sa_kind in Sa._ov_allowed_kinds:
+                    for new_kind in Sa._ov_allowed_kinds:
+                        parent = self.make_sa_row(pair, "active", kind=sa_kind)
+                        child_kind = self.actor_kind(pair, sa_kind)
+                        if not child_kind:
+                            continue
+                        self.make_actor_row(pair, "active", parent=parent, kind=child_kind)
+                        if new_kind == sa_kind or policy.actor_kind_admitted(new_kind, child_kind):
+                            continue
+                        with self.assertRaises(UserError, msg=f"{sa_kind}->{new_kind}"):
+                            parent.action_change_kind(new_kind, reason="narrow")
+
+    # ------------------------------------------------------------------
+    def test_05_deletion_policy(self):
+        """Deleting the target follows the declared policy; actors follow parents."""
+        for pair in self.pairs:
+            Sa = self.env[pair.sa_model]
+            policy_name = Sa._ov_deletion_policy
+            with self.subTest(rule=f"target deletion ({policy_name})", pair=pair.name):
+                target = self.make_target(pair)
+                parent = self.make_sa_row(pair, "active", target=target)
+                child = self.make_actor_row(pair, "active", parent=parent)
+                if policy_name == "restricted":
+                    with (
+                        self.assertRaises(psycopg2.IntegrityError),
+                        mute_logger("odoo.sql_db"),
+                    ):
+                        target.unlink()
+                        self.env.flush_all()
+                    self.assertTrue(parent.exists() and child.exists())
+                    continue
+                target.unlink()
+                self.env.invalidate_all()
+                if policy_name == "dependent":
+                    self.assertFalse(parent.exists())
+                    self.assertFalse(child.exists())
+                    for row in (parent, child):
+                        event = self.events(row, event="delete")
+                        self.assertEqual(len(event), 1, f"[{pair.name}] {row._name}")
+                        self.assertFalse(event.user_id)
+                        self.assertEqual(event.old_state, "active")
+                else:
+                    self.assertTrue(parent.exists() and child.exists())
+                    self.assertFalse(parent[Sa._ov_target_field])
+                    self.assertFalse(parent.is_effective)
+                    self.assertFalse(child.ov_target_id)
+                    self.assertFalse(child.is_effective)
+                    self.assertEqual(len(self.events(parent, event="target_deleted")), 1)
+            with self.subTest(rule="actor rows follow their parent", pair=pair.name):
+                parent = self.make_sa_row(pair, "draft")
+                child = self.make_actor_row(pair, "draft", parent=parent)
+                parent.unlink()
+                self.assertFalse(child.exists())
+                self.assertEqual(self.events(parent, event="delete").user_id, self.env.user)
+                self.assertEqual(len(self.events(child, event="delete")), 1)
+
+    # ------------------------------------------------------------------
+    def test_06_actor_subset(self):
+        """Actor ⊆ SA: membership, window, suspension, ending, membership end."""
+        Membership = self.env["ov.sa.membership"]
+        for pair in self.pairs:
+            with self.subTest(rule="non-member refused", pair=pair.name):
+                with self.assertRaises(ValidationError):
+                    self.make_actor_row(pair, actor=self.outsider)
+                parent = self.make_sa_row(pair, "active", sa=self.other_sa)
+                with self.assertRaises(ValidationError):
+                    self.make_actor_row(pair, parent=parent, actor=self.actor)
+            with self.subTest(rule="window inside the parent's", pair=pair.name):
+                parent = self.make_sa_row(
+                    pair, "active", date_from=self.hours(-5), date_to=self.hours(10)
+                )
+                for window in (
+                    {"date_to": self.hours(20)},
+                    {},
+                    {"date_from": self.hours(-6), "date_to": self.hours(5)},
+                ):
+                    with self.assertRaises(ValidationError, msg=str(window)):
+                        self.make_actor_row(pair, parent=parent, **window)
+                inside = self.make_actor_row(
+                    pair,
+                    "active",
+                    parent=parent,
+                    date_from=self.hours(-1),
+                    date_to=self.hours(9),
+                )
+                self.assertTrue(inside.is_effective)
+            with self.subTest(rule="active only while the parent is", pair=pair.name):
+                parent = self.make_sa_row(pair, "draft")
+                child = self.make_actor_row(pair, "draft", parent=parent)
+                with self.assertRaises(UserError):
+                    child.action_activate()
+                parent.action_activate()
+                child.action_activate()
+                self.assertTrue(child.is_effective)
+                parent.action_suspend()
+                self.assertEqual(child.state, "active")
+                self.assertFalse(child.is_effective)
+                parent.action_resume()
+                self.assertTrue(child.is_effective)
+            for ending in ("revoked", "expired"):
+                with self.subTest(rule=f"parent {ending} ends children", pair=pair.name):
+                    parent = self.make_sa_row(pair, "active")
+                    active = self.make_actor_row(pair, "active", parent=parent)
+                    suspended = self.make_actor_row(pair, "suspended", parent=parent)
+                    draft = self.make_actor_row(pair, "draft", parent=parent)
+                    getattr(parent, policy.TRANSITIONS[("active", ending)])()
+                    self.assertEqual(active.state, ending)
+                    self.assertEqual(suspended.state, ending)
+                    self.assertEqual(draft.state, "revoked")
+            with self.subTest(rule="membership ended revokes the actor's rows", pair=pair.name):
+                leaver = self.env["ov.actor"].create({"name": "Leaver"})
+                membership = self.make_membership(self.sa, leaver)
+                self.make_membership(self.other_sa, leaver)
+                mine = self.make_actor_row(pair, "active", actor=leaver)
+                elsewhere = self.make_actor_row(
+                    pair,
+                    "active",
+                    actor=leaver,
+                    parent=self.make_sa_row(pair, "active", sa=self.other_sa),
+                )
+                peers = self.make_actor_row(pair, "active", actor=self.peer)
+                membership.action_revoke(reason="left")
+                self.assertEqual(mine.state, "revoked")
+                self.assertEqual(elsewhere.state, "active")
+                self.assertEqual(peers.state, "active")
+                self.assertTrue(
+                    Membership.search_count(
+                        [("id", "=", membership.id), ("is_effective", "=", False)]
+                    )
+                )
+
+    # ------------------------------------------------------------------
+    def test_07_governed_queries(self):
+        """Governed queries return exactly the effective targets, by subquery."""
+        for pair in self.pairs:
+            Sa = self.env[pair.sa_model]
+            Target = self.env[Sa._ov_target_model()]
+            with self.subTest(rule="governed queries", pair=pair.name):
+                reachable = self.make_actor_row(pair, "active")
+                actor_suspended = self.make_actor_row(pair, "suspended")
+                parent_suspended = self.make_actor_row(pair, "active")
+                parent_suspended._ov_parent().action_suspend()
+                future_parent = self.make_sa_row(pair, "active")
+                self.make_actor_row(pair, "active", parent=future_parent, date_from=self.hours(1))
+                peer_row = self.make_actor_row(pair, "active", actor=self.peer)
+                sa_only = self.make_sa_row(pair, "active")
+
+                def target_of(row, sa_model=pair.sa_model, field=Sa._ov_target_field):
+                    parent = row if row._name == sa_model else row._ov_parent()
+                    return parent[field]
+
+                as_member = Sa.with_user(self.member_user)
+                mine = as_member.search_governed_targets()
+                self.assertEqual(mine._name, Target._name)
+                self.assertEqual(mine, target_of(reachable))
+                by_sa = Sa.search_governed_targets(sa_id=self.sa.id)
+                expected = (
+                    target_of(reachable)
+                    | target_of(actor_suspended)
+                    | target_of(peer_row)
+                    | target_of(sa_only)
+                    | future_parent[Sa._ov_target_field]
+                )
+                self.assertLessEqual(expected, by_sa)
+                self.assertNotIn(target_of(parent_suspended), by_sa)
+                self.assertTrue(as_member.check_governed(target_of(reachable).id))
+                self.assertFalse(as_member.check_governed(target_of(sa_only).id))
+                self.assertFalse(as_member.check_governed(target_of(actor_suspended).id))
+                other_kinds = [
+                    k
+                    for k in self.env[pair.actor_model]._ov_allowed_kinds
+                    if k != reachable.association_kind
+                ]
+                self.assertFalse(as_member.search_governed_targets(kinds=other_kinds))
+                # Over RPC the records come back as ids.
+                ids = api.call_kw(as_member, "search_governed_targets", [], {})
+                self.assertEqual(ids, target_of(reachable).ids)
+                self.assertIs(
+                    api.call_kw(as_member, "check_governed", [target_of(reachable).id], {}),
+                    True,
+                )
+            with self.subTest(rule="only managers ask about others", pair=pair.name):
+                as_member = Sa.with_user(self.member_user)
+                with self.assertRaises(AccessError):
+                    as_member.search_governed_targets(actor_id=self.peer.id)
+                with self.assertRaises(AccessError):
+                    as_member.check_governed(1, actor_id=self.peer.id)
+                with self.assertRaises(AccessError):
+                    as_member.search_governed_targets(sa_id=self.other_sa.id)
+                Sa.with_user(self.manager_user).search_governed_targets(actor_id=self.peer.id)
+            with self.subTest(rule="answered by a subquery", pair=pair.name):
+                query = Sa._ov_target_query(actor=self.actor)
+                self.assertIsInstance(query, SQL)
+                self.assertIn(f'"{self.env[pair.actor_model]._table}"', query.code)
+                as_member = Sa.with_user(self.member_user)
+                as_member.search_governed_targets()
+                self.env.flush_all()
+                before = self.cr.sql_log_count
+                as_member.search_governed_targets()
+                few = self.cr.sql_log_count - before
+                for _i in range(10):
+                    self.make_actor_row(pair, "active")
+                self.env.flush_all()
+                self.env.invalidate_all()
+                as_member.search_governed_targets()
+                before = self.cr.sql_log_count
+                found = as_member.search_governed_targets()
+                many = self.cr.sql_log_count - before
+                self.assertGreaterEqual(len(found), 11)
+                self.assertEqual(few, many, "query count grows with the governed rows")
+                self.assertLessEqual(many, 3)
+
+    # ------------------------------------------------------------------
+    def test_08_exclusivity(self):
+        """At most one active row of an exclusive kind per target / parent."""
+        for pair in self.pairs:
+            Sa, Actor = self.env[pair.sa_model], self.env[pair.actor_model]
+            for Model in (Sa, Actor):
+                with self.subTest(rule="exclusivity", pair=pair.name, layer=Model._name):
+                    for kind in Model._ov_exclusive_kinds:
+                        if Model is Sa:
+                            target = self.make_target(pair)
+                            first = self.make_sa_row(pair, "active", target=target, kind=kind)
+                            second = self.make_sa_row(pair, "draft", target=target, kind=kind)
+                        else:
+                            parent_kind = next(
+                                k
+                                for k in Sa._ov_allowed_kinds
+                                if policy.actor_kind_admitted(k, kind)
+                            )
+                            parent = self.make_sa_row(pair, "active", kind=parent_kind)
+                            first = self.make_actor_row(pair, "active", parent=parent, kind=kind)
+                            second = self.make_actor_row(
+                                pair, "draft", parent=parent, kind=kind, actor=self.peer
+                            )
+                        with self.assertRaises(ValidationError) as caught:
+                            second.action_activate()
+                        self.assertIn(kind, str(caught.exception))
+                        self.assertEqual(second.state, "draft")
+                        self.assertFalse(self.events(second, event="transition"))
+                        first.action_revoke()
+                        second.action_activate()
+                        self.assertEqual(second.state, "active")
+
+    # ------------------------------------------------------------------
+    def test_09_record_rules(self):
+        """Users see their actor rows and their SAs' rows; other companies' never."""
+        other_sa = self.env["ov.sa"].create(
+            {
+                "name": "Other company SA",
+                "code": "CONF-OC",
+                "company_id": self.other_company.id,
+            }
+        )
+        self.make_membership(other_sa, self.actor)
+        for pair in self.pairs:
+            Sa, Actor = self.env[pair.sa_model], self.env[pair.actor_model]
+            with self.subTest(rule="record rules", pair=pair.name):
+                mine = self.make_actor_row(pair, "active")
+                peers = self.make_actor_row(pair, "active", actor=self.peer)
+                not_my_sa = self.make_sa_row(pair, "active", sa=self.other_sa)
+                foreign = self.make_sa_row(
+                    pair,
+                    "active",
+                    sa=other_sa,
+                    target=self.make_target(pair, company=self.other_company),
+                )
+                foreign_child = self.make_actor_row(pair, "active", parent=foreign)
+                self.env.flush_all()
+                seen_actor = Actor.with_user(self.member_user).search([])
+                self.assertIn(mine, seen_actor)
+                self.assertNotIn(peers, seen_actor)
+                self.assertNotIn(foreign_child, seen_actor)
+                seen_sa = Sa.with_user(self.member_user).search([])
+                self.assertIn(mine._ov_parent(), seen_sa)
+                self.assertIn(peers._ov_parent(), seen_sa)
+                self.assertNotIn(not_my_sa, seen_sa)
+                self.assertNotIn(foreign, seen_sa)
+                draft = self.make_actor_row(pair, "draft")
+                with self.assertRaises(AccessError):
+                    draft.with_user(self.member_user).write({"date_to": self.hours(1)})
+                manager_sees = Sa.with_user(self.manager_user).search([])
+                self.assertIn(not_my_sa, manager_sees)
+                self.assertNotIn(foreign, manager_sees)
+        with self.subTest(rule="audit reasons are for managers"):
+            with self.assertRaises(AccessError):
+                self.env["ov.association.event"].with_user(self.member_user).search([])
+            events = (
+                self.env["ov.association.event"].with_user(self.manager_user).search([], limit=1)
+            )
+            events.read(["reason"])
+
+    # ------------------------------------------------------------------
+    def test_10_audit(self):
+        """Each operation leaves exactly its events; events are append-only."""
+        for pair in self.pairs:
+            Sa = self.env[pair.sa_model]
+            with self.subTest(rule="audit trail", pair=pair.name):
+                kinds = [k for k in Sa._ov_allowed_kinds if k not in Sa._ov_exclusive_kinds]
+                row = self.make_sa_row(pair, "draft", kind=(kinds or Sa._ov_allowed_kinds)[0])
+                child = self.make_actor_row(pair, "active", parent=self.bring_to(row, "active"))
+                row.action_suspend(reason="audit")
+                row.action_resume()
+                row.action_revoke(reason="done")
+                trail = [
+                    (e.event, e.old_state, e.new_state, e.sudo().reason or False)
+                    for e in self.events(row)
+                ]
+                self.assertEqual(
+                    trail,
+                    [
+                        ("create", False, "draft", False),
+                        ("transition", "draft", "active", False),
+                        ("transition", "active", "suspended", "audit"),
+                        ("transition", "suspended", "active", False),
+                        ("transition", "active", "revoked", "done"),
+                    ],
+                )
+                child_trail = [(e.event, e.old_state, e.new_state) for e in self.events(child)]
+                self.assertEqual(
+                    child_trail,
+                    [
+                        ("create", False, "draft"),
+                        ("transition", "draft", "active"),
+                        ("transition", "active", "revoked"),
+                    ],
+                )
+                self.assertTrue(all(e.user_id == self.env.user for e in self.events(row)))
+                events = self.events(row)
+                with self.assertRaises(UserError):
+                    events.write({"reason": "rewritten"})
+                with self.assertRaises(UserError):
+                    events.unlink()
+                with self.assertRaises(UserError):
+                    events.with_user(self.manager_user).write({"reason": "rewritten"})
+
+    # ------------------------------------------------------------------
+    def test_11_cron_expiry(self):
+        """The cron expires past-dated rows, cascades, and is idempotent."""
+        Cron = self.env["ov.governance.cron"]
+        for pair in self.pairs:
+            with self.subTest(rule="cron expiry", pair=pair.name):
+                end = self.hours(1)
+                parent = self.make_sa_row(pair, "active", date_to=end)
+                child = self.make_actor_row(pair, "active", parent=parent, date_to=end)
+                suspended = self.make_sa_row(pair, "suspended", date_to=end)
+                open_ended = self.make_sa_row(pair, "active")
+                draft = self.make_sa_row(pair, "draft", date_to=end)
+                member = self.env["ov.actor"].create({"name": "Temporary"})
+                membership = self.env["ov.sa.membership"].create(
+                    {"sa_id": self.sa.id, "actor_id": member.id, "date_to": end}
+                )
+                membership.action_activate()
+                with freeze_time(end + timedelta(minutes=1)):
+                    self.assertGreaterEqual(Cron._cron_expire_past_rows(batch_size=2), 3)
+                    self.assertEqual(parent.state, "expired")
+                    self.assertEqual(child.state, "expired")
+                    self.assertEqual(suspended.state, "expired")
+                    self.assertEqual(membership.state, "expired")
+                    self.assertEqual(open_ended.state, "active")
+                    self.assertEqual(draft.state, "draft")
+                    self.assertEqual(
+                        len(self.events(child, event="transition", new_state="expired")),
+                        1,
+                    )
+                    self.assertEqual(Cron._cron_expire_past_rows(), 0)
+                self.assertEqual(
+                    len(self.events(parent, event="transition", new_state="expired")), 1
+                )
