@@ -60,9 +60,15 @@ def test_count_pre_commit():
 def test_count_junit(tmp_path):
     report = tmp_path / "junit.xml"
     report.write_text(
-        '<testsuites><testsuite tests="7" failures="1" errors="1" skipped="2">'
+        '<testsuites><testsuite tests="9" failures="1" errors="1" skipped="2">'
+        '<testcase name="a"/><testcase name="b"/><testcase name="c"/>'
+        '<testcase name="d"><failure message="x"/></testcase>'
+        '<testcase name="e"><error message="y"/></testcase>'
+        '<testcase name="f"><skipped message="z"/></testcase>'
+        '<testcase name="g"><skipped message="z"/></testcase>'
         "</testsuite></testsuites>"
     )
+    # The suite says 9 tests (it counts sub-tests); pytest reports 7 cases.
     assert count_junit(report) == (3, 2, 2)
 
 

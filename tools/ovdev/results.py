@@ -39,15 +39,22 @@ def count_pre_commit(output):
 
 
 def count_junit(path):
-    """(passed, failed, skipped) test cases of a pytest junit-xml report."""
+    """(passed, failed, skipped) test cases of a pytest junit-xml report.
+
+    Counts ``testcase`` elements, as pytest's own summary does: the suite's
+    ``tests`` attribute also counts sub-tests (one per governed pair).
+    """
     root = ET.parse(path).getroot()
-    suites = [root] if root.tag == "testsuite" else root.findall("testsuite")
-    total = failed = skipped = 0
-    for suite in suites:
-        total += int(suite.get("tests", 0))
-        failed += int(suite.get("failures", 0)) + int(suite.get("errors", 0))
-        skipped += int(suite.get("skipped", 0))
-    return total - failed - skipped, failed, skipped
+    passed = failed = skipped = 0
+    for case in root.iter("testcase"):
+        outcomes = {child.tag for child in case}
+        if outcomes & {"failure", "error"}:
+            failed += 1
+        elif "skipped" in outcomes:
+            skipped += 1
+        else:
+            passed += 1
+    return passed, failed, skipped
 
 
 def closing_line(results):
