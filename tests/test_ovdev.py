@@ -87,3 +87,7 @@ def test_tooling_requirements_come_from_the_extras():
     assert {"pytest-odoo", "click-odoo-contrib", "pre-commit", "whool"} <= names
     assert tooling.missing(["pytest"]) == []
     assert tooling.missing(["surely-not-installed-ov-pkg"]) == ["surely-not-installed-ov-pkg"]
+
+
+def test_tooling_skips_requirements_for_other_pythons():
+    assert tooling.missing(["surely-not-installed-ov-pkg; python_version < '3.0'"]) == []

@@ -31,9 +31,20 @@ def requirement_name(requirement):
     return re.split(r"[\s\[<>=!~;]", requirement, maxsplit=1)[0]
 
 
+def applies(requirement):
+    """False when the requirement's environment marker excludes this Python."""
+    if ";" not in requirement:
+        return True
+    try:
+        from packaging.markers import Marker
+    except ImportError:  # without packaging, let pip decide
+        return True
+    return Marker(requirement.split(";", 1)[1]).evaluate()
+
+
 def missing(requirements):
     absent = []
-    for requirement in requirements:
+    for requirement in filter(applies, requirements):
         try:
             importlib.metadata.version(requirement_name(requirement))
         except importlib.metadata.PackageNotFoundError:
