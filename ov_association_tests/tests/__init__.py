@@ -1,1 +1,2 @@
 from . import test_conformance
+from . import test_views_and_wizards

@@ -1,0 +1,59 @@
+from lxml import etree
+
+from odoo.tests import Form, tagged
+
+from .common import ConformanceCase
+
+
+@tagged("post_install", "-at_install")
+class TestViewsAndWizards(ConformanceCase):
+    def test_default_views_of_every_pair(self):
+        """Each layer of each pair gets a status bar, buttons and filters."""
+        for pair in self.pairs:
+            for model in (pair.sa_model, pair.actor_model):
+                with self.subTest(pair=pair.name, model=model):
+                    views = self.env[model].get_views(
+                        [(False, "form"), (False, "list"), (False, "search")]
+                    )["views"]
+                    form = etree.fromstring(views["form"]["arch"])
+                    self.assertTrue(
+                        form.xpath("//header/field[@name='state'][@widget='statusbar']")
+                    )
+                    self.assertTrue(form.xpath("//button[@name='action_activate']"))
+                    self.assertTrue(form.xpath("//field[@name='association_kind']"))
+                    listing = etree.fromstring(views["list"]["arch"])
+                    self.assertTrue(listing.xpath("//field[@name='state']"))
+                    search = etree.fromstring(views["search"]["arch"])
+                    self.assertTrue(search.xpath("//filter[@name='effective']"))
+
+    def test_reason_wizard_revokes_with_reason(self):
+        pair = self.pairs[0]
+        row = self.make_sa_row(pair, "active")
+        context = {"active_model": row._name, "active_ids": row.ids, "default_action": "revoke"}
+        wizard = Form(self.env["ov.association.reason.wizard"].with_context(**context))
+        wizard.reason = "reorganisation"
+        wizard.save().action_confirm()
+        self.assertEqual(row.state, "revoked")
+        event = self.events(row, event="transition", new_state="revoked")
+        self.assertEqual(event.sudo().reason, "reorganisation")
+
+    def test_kind_wizard_offers_allowed_kinds_and_changes_kind(self):
+        pair = self.pairs[0]
+        Sa = self.env[pair.sa_model]
+        row = self.make_sa_row(pair, "active", kind=self.sa_kind(pair, exclusive=False))
+        Wizard = self.env["ov.association.kind.wizard"].with_context(
+            active_model=row._name, active_ids=row.ids
+        )
+        offered = [value for value, _label in Wizard._selection_new_kind()]
+        self.assertEqual(offered, list(Sa._ov_allowed_kinds))
+        new_kind = next(
+            k
+            for k in Sa._ov_allowed_kinds
+            if k != row.association_kind and k not in Sa._ov_exclusive_kinds
+        )
+        wizard = Form(Wizard)
+        wizard.new_kind = new_kind
+        wizard.reason = "re-scoped"
+        wizard.save().action_confirm()
+        self.assertEqual(row.association_kind, new_kind)
+        self.assertEqual(len(self.events(row, event="kind_change")), 1)
