@@ -21,4 +21,5 @@
         "views/ov_association_event_views.xml",
         "views/menus.xml",
     ],
+    "demo": ["demo/ov_association_demo.xml"],
 }

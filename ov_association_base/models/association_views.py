@@ -86,10 +86,27 @@ class OvAssociationViewsMixin(models.AbstractModel):
             )
         return E.form(header, E.sheet(box, E.group(E.group(*main), E.group(*window))))
 
+    def _ov_list_fields(self):
+        """The view fields as list columns, with the currency of monetary ones."""
+        columns = []
+        for name in self._ov_view_fields():
+            columns.append(E.field(name=name))
+            field = self._fields[name]
+            if field.type == "monetary":
+                columns.append(E.field(name=field.get_currency_field(self), column_invisible="1"))
+        return columns
+
     @api.model
     def _get_default_list_view(self):
+        extra = []
+        if hasattr(self, "action_open_target"):
+            extra.append(
+                E.button(
+                    name="action_open_target", type="object", string="Open", icon="fa-external-link"
+                )
+            )
         return E.list(
-            *[E.field(name=name) for name in self._ov_view_fields()],
+            *self._ov_list_fields(),
             E.field(name="association_kind"),
             E.field(name="date_from", optional="show"),
             E.field(name="date_to", optional="show"),
@@ -103,6 +120,7 @@ class OvAssociationViewsMixin(models.AbstractModel):
                 },
             ),
             E.field(name="company_id", groups="base.group_multi_company", optional="hide"),
+            *extra,
         )
 
     @api.model

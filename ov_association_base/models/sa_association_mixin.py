@@ -135,6 +135,13 @@ class OvSaAssociationMixin(models.AbstractModel):
         """
         return {}
 
+    @api.model
+    def _ov_conformance_reader_groups(self):
+        """Override to name the groups (xmlids) a user needs to read the targets,
+        so the conformance suite's users can run governed queries on them.
+        """
+        return []
+
     def _ov_actor_model(self):
         """The actor-layer model whose parent field points at this model."""
         for name in self.env["ov.actor.association.mixin"]._ov_concrete_models():
