@@ -9,4 +9,10 @@
     "license": "AGPL-3",
     "development_status": "Alpha",
     "depends": ["ov_association_base"],
+    "data": [
+        "security/ir.model.access.csv",
+        "security/ov_sa_customer_rules.xml",
+        "views/ov_sa_customer_views.xml",
+    ],
+    "demo": ["demo/ov_sa_customer_demo.xml"],
 }
