@@ -9,4 +9,10 @@
     "license": "AGPL-3",
     "development_status": "Alpha",
     "depends": ["ov_association_base", "stock"],
+    "data": [
+        "security/ir.model.access.csv",
+        "security/ov_sa_location_rules.xml",
+        "views/ov_sa_location_views.xml",
+    ],
+    "demo": ["demo/ov_sa_location_demo.xml"],
 }

@@ -1,0 +1,1 @@
+from . import ov_sa_location

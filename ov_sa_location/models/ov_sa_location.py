@@ -1,0 +1,61 @@
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+
+class OvSaLocation(models.Model):
+    _name = "ov.sa_location"
+    _inherit = "ov.sa.association.mixin"
+    _description = "SA association of a location"
+
+    _ov_target_field = "location_id"
+    _ov_deletion_policy = "optional"
+    _ov_allowed_kinds = ("access", "binding")
+    _ov_exclusive_kinds = ()
+
+    @api.model
+    def _ov_conformance_reader_groups(self):
+        return ["stock.group_stock_user"]
+
+    location_id = fields.Many2one(
+        "stock.location",
+        ondelete="set null",
+        index=True,
+        check_company=True,
+        help="Governs this location and every location below it. Emptied if the "
+        "location is deleted; the association then governs nothing.",
+    )
+
+    def _ov_expand_target_query(self, subquery):
+        """A governed location covers its descendants (collection scope, ADR §10)."""
+        return SQL(
+            "(SELECT covered.id FROM stock_location covered"
+            " JOIN stock_location governed ON covered.parent_path LIKE governed.parent_path || %s"
+            " WHERE governed.id IN %s)",
+            "%",  # Odoo's SQL() cannot escape a literal percent sign
+            subquery,
+        )
+
+
+class OvActorSaLocation(models.Model):
+    _name = "ov.actor_sa_location"
+    _inherit = "ov.actor.association.mixin"
+    _description = "Actor association of a location"
+
+    _ov_parent_field = "sa_location_id"
+    _ov_allowed_kinds = ("access", "binding")
+    _ov_exclusive_kinds = ()
+
+    sa_location_id = fields.Many2one(
+        "ov.sa_location",
+        string="SA association",
+        required=True,
+        ondelete="cascade",
+        index=True,
+    )
+    # What "My Locations" shows of the location.
+    location_id = fields.Many2one(related="sa_location_id.location_id", string="Location")
+    location_complete_name = fields.Char(related="location_id.complete_name", string="Full name")
+    location_usage = fields.Selection(related="location_id.usage", string="Type")
+
+    def _ov_view_fields(self):
+        return ["location_complete_name", "location_usage", *super()._ov_view_fields()]
