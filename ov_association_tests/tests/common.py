@@ -63,6 +63,15 @@ class ConformanceCase(TransactionCase):
             groups="ov_association_base.group_ov_user",
             company_ids=[(6, 0, cls.company.ids)],
         )
+        # Governance never grants native read rights: give the users the groups
+        # each pair says its targets need.
+        readers = cls.env["res.groups"].browse()
+        for pair in cls.pairs:
+            for xmlid in cls.env[pair.sa_model]._ov_conformance_reader_groups():
+                readers |= cls.env.ref(xmlid)
+        (cls.manager_user | cls.member_user | cls.peer_user).write(
+            {"groups_id": [(4, group.id) for group in readers]}
+        )
         Actor = cls.env["ov.actor"]
         cls.actor = Actor.create({"user_id": cls.member_user.id})
         cls.peer = Actor.create({"user_id": cls.peer_user.id})
