@@ -119,8 +119,10 @@ class OvAssociationActorSubsetMixin(models.AbstractModel):
         self._ov_parent().invalidate_recordset(["state"])
 
     def _ov_check_subset(self, activating):
-        now = fields.Datetime.now()
-        Membership = self.env["ov.sa.membership"]
+        if not self:
+            return
+        self.env.flush_all()
+        outsiders = self._ov_without_membership()
         for record in self:
             parent = record._ov_parent()
             if activating and parent.state != "active":
@@ -132,16 +134,7 @@ class OvAssociationActorSubsetMixin(models.AbstractModel):
                         state=parent.state,
                     )
                 )
-            # sudo: membership is a governance fact, whoever may read it.
-            member = Membership.sudo().search_count(
-                [
-                    *Membership._ov_effective_domain(now),
-                    ("sa_id", "=", parent.sa_id.id),
-                    ("actor_id", "=", record.actor_id.id),
-                ],
-                limit=1,
-            )
-            if not member:
+            if record in outsiders:
                 raise ValidationError(
                     self.env._(
                         "%(record)s: actor %(actor)s holds no effective membership in SA %(sa)s.",
@@ -159,6 +152,31 @@ class OvAssociationActorSubsetMixin(models.AbstractModel):
                         parent=parent.display_name,
                     )
                 )
+
+    def _ov_without_membership(self):
+        """The records whose actor holds no effective membership in the parent's SA.
+
+        One query for the whole recordset, however large.
+        """
+        Membership = self.env["ov.sa.membership"]
+        # sudo: membership is a governance fact, whoever may read it.
+        members = Membership.sudo()._search(Membership._ov_effective_domain())
+        parent_model = self.env[self._fields[self._ov_parent_field].comodel_name]
+        self.env.cr.execute(
+            SQL(
+                "SELECT row.id FROM %s row JOIN %s parent ON parent.id = row.%s"
+                " WHERE row.id IN %s AND (row.actor_id, parent.sa_id) NOT IN %s",
+                SQL.identifier(self._table),
+                SQL.identifier(parent_model._table),
+                SQL.identifier(self._ov_parent_field),
+                tuple(self.ids),
+                members.subselect(
+                    SQL.identifier(Membership._table, "actor_id"),
+                    SQL.identifier(Membership._table, "sa_id"),
+                ),
+            )
+        )
+        return self.browse(row for (row,) in self.env.cr.fetchall())
 
     def _ov_check_kind_matrix(self):
         for record in self:

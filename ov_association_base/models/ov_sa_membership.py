@@ -1,5 +1,6 @@
 from odoo import fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
 from .. import policy
 from . import audit_sql
@@ -79,11 +80,16 @@ class OvSaMembership(models.Model):
             # sudo: an ended membership must end every row of that actor in
             # that SA, including rows a company rule hides from the user.
             Rows = self.env[name].sudo()
-            for membership in self:
-                Rows.search(
-                    [
-                        ("actor_id", "=", membership.actor_id.id),
-                        (f"{Rows._ov_parent_field}.sa_id", "=", membership.sa_id.id),
-                        ("state", "in", policy.LIVE_STATES),
-                    ]
-                ).action_revoke(why)
+            parent_model = self.env[Rows._fields[Rows._ov_parent_field].comodel_name]
+            rows_of_members = SQL(
+                "(SELECT row.id FROM %s row JOIN %s parent ON parent.id = row.%s"
+                " JOIN ov_sa_membership membership ON membership.actor_id = row.actor_id"
+                " AND membership.sa_id = parent.sa_id WHERE membership.id IN %s)",
+                SQL.identifier(Rows._table),
+                SQL.identifier(parent_model._table),
+                SQL.identifier(Rows._ov_parent_field),
+                tuple(self.ids),
+            )
+            Rows.search(
+                [("id", "in", rows_of_members), ("state", "in", policy.LIVE_STATES)]
+            ).action_revoke(why)

@@ -180,11 +180,12 @@ class OvSaAssociationMixin(models.AbstractModel):
         return super().write(vals)
 
     def _ov_check_kind_matrix(self):
+        children = self._ov_actor_rows().filtered(lambda c: c.state in policy.LIVE_STATES)
         for record in self:
-            children = record._ov_actor_rows().filtered(lambda c: c.state in policy.LIVE_STATES)
             refused = children.filtered(
                 lambda c, r=record: (
-                    not policy.actor_kind_admitted(r.association_kind, c.association_kind)
+                    c._ov_parent() == r
+                    and not policy.actor_kind_admitted(r.association_kind, c.association_kind)
                 )
             )
             if refused:
