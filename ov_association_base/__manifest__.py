@@ -22,4 +22,5 @@
         "views/menus.xml",
     ],
     "demo": ["demo/ov_association_demo.xml"],
+    "uninstall_hook": "uninstall_hook",
 }

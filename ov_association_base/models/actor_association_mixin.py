@@ -30,34 +30,17 @@ class OvActorAssociationMixin(models.AbstractModel):
         super()._setup_complete()
         if self._abstract:
             return
-        field = self._fields.get(self._ov_parent_field or "")
-        sa_models = [
-            name
-            for name, cls in self.pool.items()
-            if not cls._abstract and issubclass(cls, self.pool["ov.sa.association.mixin"])
-        ]
-        errors = policy.actor_declaration_errors(
-            self._name,
-            {
-                name: getattr(self, name)
-                for name in (
-                    "_ov_parent_field",
-                    "_ov_allowed_kinds",
-                    "_ov_exclusive_kinds",
-                )
-            },
-            field
-            and {
-                "type": field.type,
-                "required": field.required,
-                "ondelete": getattr(field, "ondelete", None),
-                "comodel": getattr(field, "comodel_name", None),
-            },
-            sa_models,
-            [value for value, _label in self._fields["association_kind"].selection],
+        sa_mixin = self.pool["ov.sa.association.mixin"]
+        self._ov_verify_declaration(
+            policy.actor_declaration_errors,
+            "_ov_parent_field",
+            ("_ov_parent_field", "_ov_allowed_kinds", "_ov_exclusive_kinds"),
+            sa_models=[
+                name
+                for name, cls in self.pool.items()
+                if not cls._abstract and issubclass(cls, sa_mixin)
+            ],
         )
-        if errors:
-            raise TypeError("Invalid governed-association declaration: " + "; ".join(errors))
 
     def init(self):
         super().init()

@@ -172,3 +172,14 @@ def _literal(name):
     if not name.replace("_", "").replace(".", "").isalnum():
         raise ValueError(f"unexpected trigger argument {name!r}")
     return f"'{name}'"
+
+
+def drop_functions(cr):
+    """Remove the trigger functions (and, with them, any trigger left)."""
+    for function in (
+        "ov_association_audit_delete",
+        "ov_association_audit_target_emptied",
+        "ov_association_cache_fill",
+        "ov_association_cache_follow",
+    ):
+        cr.execute(SQL("DROP FUNCTION IF EXISTS %s() CASCADE", SQL.identifier(function)))

@@ -31,6 +31,29 @@ class OvAssociationKindMixin(models.AbstractModel):
         "the draft stage it changes only through 'Change kind', which is audited.",
     )
 
+    def _ov_verify_declaration(self, checker, field_attribute, attributes, **facts):
+        """Stop the registry from loading if the class declaration is inconsistent.
+
+        ``checker`` is one of the declaration checks of ``policy``; it gets the
+        declared attributes and what the named Many2one really is.
+        """
+        field = self._fields.get(getattr(self, field_attribute) or "")
+        errors = checker(
+            self._name,
+            {name: getattr(self, name) for name in attributes},
+            field
+            and {
+                "type": field.type,
+                "required": field.required,
+                "ondelete": getattr(field, "ondelete", None),
+                "comodel": getattr(field, "comodel_name", None),
+            },
+            kind_values=[value for value, _label in self._fields["association_kind"].selection],
+            **facts,
+        )
+        if errors:
+            raise TypeError("Invalid governed-association declaration: " + "; ".join(errors))
+
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:

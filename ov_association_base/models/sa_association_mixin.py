@@ -51,28 +51,11 @@ class OvSaAssociationMixin(models.AbstractModel):
         super()._setup_complete()
         if self._abstract:
             return
-        field = self._fields.get(self._ov_target_field or "")
-        errors = policy.sa_declaration_errors(
-            self._name,
-            {
-                name: getattr(self, name)
-                for name in (
-                    "_ov_target_field",
-                    "_ov_deletion_policy",
-                    "_ov_allowed_kinds",
-                    "_ov_exclusive_kinds",
-                )
-            },
-            field
-            and {
-                "type": field.type,
-                "required": field.required,
-                "ondelete": getattr(field, "ondelete", None),
-            },
-            [value for value, _label in self._fields["association_kind"].selection],
+        self._ov_verify_declaration(
+            policy.sa_declaration_errors,
+            "_ov_target_field",
+            ("_ov_target_field", "_ov_deletion_policy", "_ov_allowed_kinds", "_ov_exclusive_kinds"),
         )
-        if errors:
-            raise TypeError("Invalid governed-association declaration: " + "; ".join(errors))
 
     def init(self):
         super().init()

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from .reason_wizard import rows_from_context
+
 
 class OvAssociationKindWizard(models.TransientModel):
     """Change the kind of an association, with a reason (audited)."""
@@ -30,11 +32,7 @@ class OvAssociationKindWizard(models.TransientModel):
 
     @api.model
     def default_get(self, fields_list):
-        values = super().default_get(fields_list)
-        context = self.env.context
-        values.setdefault("res_model", context.get("active_model"))
-        values.setdefault("res_ids", context.get("active_ids") or [context.get("active_id")])
-        return values
+        return rows_from_context(self.env.context, super().default_get(fields_list))
 
     def action_confirm(self):
         self.ensure_one()

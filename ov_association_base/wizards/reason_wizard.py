@@ -1,6 +1,14 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+
+def rows_from_context(context, values):
+    """Default ``res_model``/``res_ids`` of a wizard: the rows it was opened on."""
+    values.setdefault("res_model", context.get("active_model"))
+    values.setdefault("res_ids", context.get("active_ids") or [context.get("active_id")])
+    return values
+
+
 ACTIONS = [
     ("suspend", "Suspend"),
     ("revoke", "Revoke"),
@@ -21,11 +29,7 @@ class OvAssociationReasonWizard(models.TransientModel):
 
     @api.model
     def default_get(self, fields_list):
-        values = super().default_get(fields_list)
-        context = self.env.context
-        values.setdefault("res_model", context.get("active_model"))
-        values.setdefault("res_ids", context.get("active_ids") or [context.get("active_id")])
-        return values
+        return rows_from_context(self.env.context, super().default_get(fields_list))
 
     def action_confirm(self):
         self.ensure_one()
