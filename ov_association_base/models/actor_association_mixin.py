@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import models
 from odoo.tools import SQL
 
 from .. import policy
@@ -97,10 +97,3 @@ class OvActorAssociationMixin(models.AbstractModel):
             "view_mode": "form",
             "target": "current",
         }
-
-    def _ov_current_user_domain(self):
-        """Domain of "My …" screens: the user's effective actor rows."""
-        return [
-            *self._ov_effective_domain(fields.Datetime.now()),
-            ("actor_id.user_id", "=", self.env.uid),
-        ]

@@ -61,12 +61,15 @@ class OvAssociationActorSubsetMixin(models.AbstractModel):
     def _ov_parent(self):
         return self[self._ov_parent_field]
 
-    def _ov_effective_domain(self, now=None):
-        return [
-            *super()._ov_effective_domain(now),
-            ("ov_parent_state", "=", "active"),
-            ("ov_target_id", "!=", False),
-        ]
+    def _ov_effective_sql(self, alias, now):
+        # The parent's state and target are read from the cache: the actor
+        # window lies inside the parent's, so nothing else of the parent matters.
+        return SQL(
+            "%s AND %s = 'active' AND %s IS NOT NULL",
+            super()._ov_effective_sql(alias, now),
+            SQL.identifier(alias, "ov_parent_state"),
+            SQL.identifier(alias, "ov_target_id"),
+        )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -160,7 +163,7 @@ class OvAssociationActorSubsetMixin(models.AbstractModel):
         """
         Membership = self.env["ov.sa.membership"]
         # sudo: membership is a governance fact, whoever may read it.
-        members = Membership.sudo()._search(Membership._ov_effective_domain())
+        members = Membership.sudo()._search([("is_effective", "=", True)])
         parent_model = self.env[self._fields[self._ov_parent_field].comodel_name]
         self.env.cr.execute(
             SQL(

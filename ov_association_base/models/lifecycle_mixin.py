@@ -1,7 +1,8 @@
 import psycopg2.errors
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
 from .. import policy
 
@@ -57,18 +58,31 @@ class OvAssociationLifecycleMixin(models.AbstractModel):
     # ------------------------------------------------------------------
     # Effectiveness
     # ------------------------------------------------------------------
-    def _ov_effective_domain(self, now=None):
-        """Override to add layer conditions; this one is state and window."""
-        now = now or fields.Datetime.now()
-        return [
-            ("state", "=", "active"),
-            "|",
-            ("date_from", "=", False),
-            ("date_from", "<=", now),
-            "|",
-            ("date_to", "=", False),
-            ("date_to", ">", now),
-        ]
+    def _ov_effective_sql(self, alias, now):
+        """Override to add layer conditions; this one is state and window.
+
+        The single definition of "effective" (DESIGN §3): ``is_effective``,
+        the governed queries and the membership checks all use it. It is
+        written as the partial indexes expect it (``state = 'active'``).
+        """
+        return SQL(
+            "%(state)s = 'active'"
+            " AND (%(date_from)s IS NULL OR %(date_from)s <= %(now)s)"
+            " AND (%(date_to)s IS NULL OR %(date_to)s > %(now)s)",
+            state=SQL.identifier(alias, "state"),
+            date_from=SQL.identifier(alias, "date_from"),
+            date_to=SQL.identifier(alias, "date_to"),
+            now=now,
+        )
+
+    def _ov_effective_ids(self, now=None):
+        """Subquery of the ids of this model's effective rows."""
+        return SQL(
+            "(SELECT %s FROM %s WHERE %s)",
+            SQL.identifier(self._table, "id"),
+            SQL.identifier(self._table),
+            self._ov_effective_sql(self._table, now or fields.Datetime.now()),
+        )
 
     @api.depends("state", "date_from", "date_to")
     def _compute_is_effective(self):
@@ -76,7 +90,7 @@ class OvAssociationLifecycleMixin(models.AbstractModel):
             self.is_effective = False
             return
         effective = self.browse(
-            self._search([("id", "in", self.ids), *self._ov_effective_domain()])
+            self._search([("id", "in", self.ids), ("id", "in", self._ov_effective_ids())])
         )
         for record in self:
             record.is_effective = record in effective
@@ -86,9 +100,8 @@ class OvAssociationLifecycleMixin(models.AbstractModel):
             raise UserError(
                 self.env._("Search on 'is effective' supports = and != with a boolean.")
             )
-        query = self._search(self._ov_effective_domain())
         positive = (operator == "=") == value
-        return [("id", "in" if positive else "not in", query)]
+        return [("id", "in" if positive else "not in", self._ov_effective_ids())]
 
     # ------------------------------------------------------------------
     # Protected writes
@@ -315,11 +328,18 @@ class OvAssociationLifecycleMixin(models.AbstractModel):
         return self["company_id"] if "company_id" in self._fields else self.env["res.company"]
 
     @api.model
+    @tools.ormcache()
     def _ov_concrete_models(self):
-        """Names of the concrete models that inherit this (mixin) model."""
+        """Names of the concrete models that inherit this (mixin) model.
+
+        Cached per registry (and model): the registry's classes only change
+        when it is rebuilt, which clears the cache.
+        """
         mixin = self.env.registry[self._name]
-        return sorted(
-            name
-            for name, cls in self.env.registry.items()
-            if not cls._abstract and not cls._transient and issubclass(cls, mixin)
+        return tuple(
+            sorted(
+                name
+                for name, cls in self.env.registry.items()
+                if not cls._abstract and not cls._transient and issubclass(cls, mixin)
+            )
         )

@@ -101,11 +101,12 @@ class OvSaAssociationMixin(models.AbstractModel):
     def _ov_exclusivity_scope_field(self):
         return self._ov_target_field
 
-    def _ov_effective_domain(self, now=None):
-        return [
-            *super()._ov_effective_domain(now),
-            (self._ov_target_field, "!=", False),
-        ]
+    def _ov_effective_sql(self, alias, now):
+        return SQL(
+            "%s AND %s IS NOT NULL",
+            super()._ov_effective_sql(alias, now),
+            SQL.identifier(alias, self._ov_target_field),
+        )
 
     def _ov_view_fields(self):
         return ["sa_id", self._ov_target_field]
@@ -203,34 +204,57 @@ class OvSaAssociationMixin(models.AbstractModel):
     # ------------------------------------------------------------------
     # Governed queries (DESIGN §4): SQL subqueries, never id lists
     # ------------------------------------------------------------------
-    def _ov_target_query(self, actor=None, sa=None, kinds=None):
+    def _ov_target_query(self, actor=None, sa=None, kinds=None, target_id=None):
         """SQL subquery selecting the ids of governed targets.
 
-        With ``actor``: the targets that actor reaches (through its effective
-        actor rows, optionally inside ``sa``); with only ``sa``: the targets
-        of that SA's effective rows. ``kinds`` filters on the layer queried.
-        Use it as ``('id', 'in', query)`` on the target model.
+        With ``actor``: the targets that actor reaches (its effective actor
+        rows, optionally inside ``sa``); with only ``sa``: the targets of that
+        SA's effective rows. ``kinds`` filters on the layer queried;
+        ``target_id`` keeps only that record's own association rows. Use it as
+        ``('id', 'in', query)`` on the target model. Written directly in SQL:
+        it is on every governed read, and needs no domain parsing.
         """
+        now = fields.Datetime.now()
         if actor:
             actor_model = self._ov_actor_model()
             if actor_model is None:
                 return SQL("(SELECT 1 WHERE FALSE)")
-            domain = [*actor_model._ov_effective_domain(), ("actor_id", "=", actor.id)]
+            table = actor_model._table
+            conditions = [
+                SQL("%s = %s", SQL.identifier(table, "actor_id"), actor.id),
+                actor_model._ov_effective_sql(table, now),
+            ]
             if sa:
-                domain.append((f"{actor_model._ov_parent_field}.sa_id", "=", sa.id))
-            if kinds:
-                domain.append(("association_kind", "in", list(kinds)))
-            # sudo: who may ask was checked by the caller; record rules would
-            # only repeat "own actor" and cost a join.
-            subquery = actor_model.sudo()._search(domain).subselect("ov_target_id")
+                conditions.append(
+                    SQL(
+                        "%s IN (SELECT id FROM %s WHERE sa_id = %s)",
+                        SQL.identifier(table, actor_model._ov_parent_field),
+                        SQL.identifier(self._table),
+                        sa.id,
+                    )
+                )
+            column = "ov_target_id"
         elif sa:
-            domain = [*self._ov_effective_domain(), ("sa_id", "=", sa.id)]
-            if kinds:
-                domain.append(("association_kind", "in", list(kinds)))
-            # sudo: as above, the caller checked who may ask.
-            subquery = self.sudo()._search(domain).subselect(self._ov_target_field)
+            table = self._table
+            conditions = [
+                SQL("%s = %s", SQL.identifier(table, "sa_id"), sa.id),
+                self._ov_effective_sql(table, now),
+            ]
+            column = self._ov_target_field
         else:
             raise UserError(self.env._("A governed query needs an actor or an SA."))
+        if kinds:
+            conditions.append(
+                SQL("%s IN %s", SQL.identifier(table, "association_kind"), tuple(kinds))
+            )
+        if target_id:
+            conditions.append(SQL("%s = %s", SQL.identifier(table, column), int(target_id)))
+        subquery = SQL(
+            "(SELECT %s FROM %s WHERE %s)",
+            SQL.identifier(table, column),
+            SQL.identifier(table),
+            SQL(" AND ").join(conditions),
+        )
         return self._ov_expand_target_query(subquery)
 
     def _ov_expand_target_query(self, subquery):
@@ -238,8 +262,15 @@ class OvSaAssociationMixin(models.AbstractModel):
         return subquery
 
     def _ov_governed_subject(self, actor_id, sa_id):
-        """Resolve and authorise the actor/SA a governed query is about."""
+        """Resolve and authorise the actor/SA a governed query is about.
+
+        Managers (and code running as superuser) may ask about anyone; other
+        users about their own actor and the SAs they are an effective member of.
+        """
         Actor = self.env["ov.actor"]
+        privileged = self.env.su or self.env.user.has_group("ov_association_base.group_ov_manager")
+        if privileged and (actor_id or sa_id):
+            return Actor.browse(actor_id or ()), self.env["ov.sa"].browse(sa_id or ())
         own = Actor._ov_current_actor()
         if not actor_id and not sa_id:
             if not own:
@@ -247,15 +278,14 @@ class OvSaAssociationMixin(models.AbstractModel):
                     self.env._("User %(user)s has no governance actor.", user=self.env.user.name)
                 )
             actor_id = own.id
-        manager = self.env.user.has_group("ov_association_base.group_ov_manager")
-        if actor_id and not manager and actor_id != own.id:
+        if actor_id and not privileged and actor_id != own.id:
             raise AccessError(
                 self.env._("Only governance managers may query the reach of another actor.")
             )
-        if sa_id and not actor_id and not manager:
+        if sa_id and not actor_id and not privileged:
             member = self.env["ov.sa.membership"].search_count(
                 [
-                    *self.env["ov.sa.membership"]._ov_effective_domain(),
+                    ("is_effective", "=", True),
                     ("sa_id", "=", sa_id),
                     ("actor_id", "=", own.id),
                 ],
@@ -296,6 +326,16 @@ class OvSaAssociationMixin(models.AbstractModel):
     def check_governed(self, target_id, actor_id=None, kinds=None):
         """Whether the actor (default: the user's) may reach ``target_id``."""
         actor, _sa = self._ov_governed_subject(actor_id, None)
-        query = self._ov_target_query(actor=actor, kinds=kinds)
-        self.env.cr.execute(SQL("SELECT %s IN %s", int(target_id), query))
+        self.env.cr.execute(self._ov_check_query(actor, int(target_id), kinds))
         return bool(self.env.cr.fetchone()[0])
+
+    def _ov_check_query(self, actor, target_id, kinds=None):
+        """SQL answering whether ``actor`` reaches ``target_id`` (one index probe).
+
+        Override together with ``_ov_expand_target_query``: a collection also
+        covers records that have no association row of their own.
+        """
+        return SQL(
+            "SELECT EXISTS %s",
+            self._ov_target_query(actor=actor, kinds=kinds, target_id=target_id),
+        )
