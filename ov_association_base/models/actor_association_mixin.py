@@ -56,7 +56,7 @@ class OvActorAssociationMixin(models.AbstractModel):
             parent._ov_target_field,
         )
         # "My targets" (DESIGN §4): one index-only scan on the actor table.
-        # The predicate is what the ORM emits for the effective domain.
+        # The predicate is what _ov_effective_sql emits.
         cr.execute(
             SQL(
                 "CREATE INDEX IF NOT EXISTS %s ON %s (actor_id, ov_target_id) "

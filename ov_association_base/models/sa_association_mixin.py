@@ -63,22 +63,14 @@ class OvSaAssociationMixin(models.AbstractModel):
             return
         cr = self.env.cr
         target = self._ov_target_field
-        # Governed queries by SA: state = 'active' is the predicate the ORM
-        # emits for the effective domain; window and kind ride along so the
-        # index answers the query alone.
+        # Governed queries by SA: state = 'active' is the predicate that
+        # _ov_effective_sql emits; window and kind ride along so the index
+        # answers the query alone.
         cr.execute(
             SQL(
                 "CREATE INDEX IF NOT EXISTS %s ON %s (sa_id, %s) "
                 "INCLUDE (association_kind, date_from, date_to) WHERE state = 'active'",
                 SQL.identifier(f"{self._table}_ov_sa_reach_idx"),
-                SQL.identifier(self._table),
-                SQL.identifier(target),
-            )
-        )
-        cr.execute(
-            SQL(
-                "CREATE INDEX IF NOT EXISTS %s ON %s (%s) WHERE state = 'active'",
-                SQL.identifier(f"{self._table}_ov_target_active_idx"),
                 SQL.identifier(self._table),
                 SQL.identifier(target),
             )

@@ -1,2 +1,3 @@
 from . import test_conformance
 from . import test_views_and_wizards
+from . import test_query_plans
