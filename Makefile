@@ -7,7 +7,12 @@ PORT ?= 8069
 
 export PYTHONPATH := $(CURDIR)/tools$(if $(PYTHONPATH),:$(PYTHONPATH))
 
-.PHONY: test demo lint pure odoo
+BENCH_SIZES ?= 100000,1000000
+BENCH_FRACTIONS ?= 0.01,0.1
+BENCH_REPEATS ?= 200
+BENCH_CRON_ROWS ?= 100000
+
+.PHONY: test demo bench lint pure odoo
 
 ## make test: lint, pure and odoo tiers, stopping at the first failing one
 test:
@@ -16,6 +21,11 @@ test:
 ## make demo: create/update $(DATABASE) with every addon and demo data, serve on $(PORT)
 demo:
 	$(PYTHON) -m ovdev demo --database $(DATABASE) --port $(PORT)
+
+## make bench: association path vs legacy stamp; table on stdout, JSON in bench-results/
+bench:
+	$(PYTHON) -m ovdev bench --sizes $(BENCH_SIZES) --fractions $(BENCH_FRACTIONS) \
+		--repeats $(BENCH_REPEATS) --cron-rows $(BENCH_CRON_ROWS) --output bench-results
 
 lint:
 	$(MAKE) test TIERS=lint

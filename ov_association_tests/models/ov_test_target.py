@@ -1,8 +1,15 @@
 from odoo import fields, models
+from odoo.tools import SQL
 
 
 class OvTestTarget(models.Model):
-    """A stand-in for a native Odoo class: the pair below governs it."""
+    """A stand-in for a native Odoo class: the pair below governs it.
+
+    It also carries the *legacy* direct stamp (``stamp_sa_id`` /
+    ``stamp_actor_id``) that ADR 0003 replaces, only as the baseline the
+    benchmark compares the association path with. No business model ever
+    gets such columns.
+    """
 
     _name = "ov.test.target"
     _description = "Governance test target"
@@ -16,3 +23,18 @@ class OvTestTarget(models.Model):
         "ov.test.target", index=True, ondelete="cascade", check_company=True
     )
     parent_path = fields.Char(index=True)
+    stamp_sa_id = fields.Many2one(
+        "ov.sa", string="Legacy stamped SA", index=True, ondelete="set null"
+    )
+    stamp_actor_id = fields.Many2one("ov.actor", string="Legacy stamped actor", ondelete="set null")
+
+    def init(self):
+        result = super().init()
+        # What a competent team gives the stamp: "my page" sorted by name.
+        self.env.cr.execute(
+            SQL(
+                "CREATE INDEX IF NOT EXISTS ov_test_target_stamp_actor_name_idx"
+                " ON ov_test_target (stamp_actor_id, name, id)"
+            )
+        )
+        return result

@@ -28,6 +28,12 @@ def main(argv=None):
     demo.add_argument("--database", default="ov_demo")
     demo.add_argument("--port", type=int, default=8069)
     demo.add_argument("--no-serve", action="store_true", help="stop after install/update")
+    bench = commands.add_parser("bench", help="association path vs legacy stamp, at scale")
+    bench.add_argument("--sizes", default="100000,1000000", help="native rows, comma-separated")
+    bench.add_argument("--fractions", default="0.01,0.1", help="governed fractions")
+    bench.add_argument("--repeats", type=int, default=200, help="runs per workload")
+    bench.add_argument("--cron-rows", type=int, default=100_000)
+    bench.add_argument("--output", default="bench-results")
     args = parser.parse_args(argv)
 
     if args.command == "test":
@@ -41,6 +47,13 @@ def main(argv=None):
         results = tier_runner.run(tiers, [a for a in args.addons.split(",") if a], args.keep_db)
         print(closing_line(results))
         return 0 if all(r.ok for r in results) and len(results) == len(tiers) else 1
+    if args.command == "bench":
+        from . import bench as bench_runner
+
+        tooling.ensure("test")
+        return bench_runner.run(
+            args.sizes, args.fractions, args.repeats, args.cron_rows, args.output
+        )
     from . import demo as demo_server
 
     tooling.ensure("test")

@@ -1,0 +1,102 @@
+"""``make bench``: build the benchmark database and run bench_run inside Odoo."""
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+from . import pg
+from .addons import REPO_ROOT
+from .bench_stats import table
+from .odoo_env import ODOO_MISSING, odoo_version, write_config
+
+BENCH_DATABASE = "ov_bench"
+
+
+def run(sizes, fractions, repeats, cron_rows, output_dir):
+    if odoo_version() != 18:
+        print(ODOO_MISSING.format(python=sys.executable))
+        return 1
+    os.makedirs(output_dir, exist_ok=True)
+    with pg.server() as server, tempfile.TemporaryDirectory(prefix="ov-bench-") as tmp:
+        config = write_config(os.path.join(tmp, "odoo.conf"), server, os.path.join(tmp, "data"))
+        env = {**os.environ, **server.libpq_env()}
+        subprocess.run(["dropdb", "--if-exists", BENCH_DATABASE], env=env, check=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "click_odoo_contrib.initdb",
+                "-c",
+                config,
+                "-n",
+                BENCH_DATABASE,
+                "-m",
+                "ov_association_tests",
+                "--no-demo",
+                "--cache-prefix",
+                "ovbench",
+                "--log-level",
+                "warn",
+            ],
+            env=env,
+            check=True,
+        )
+        dsn = " ".join(
+            f"{key}={value}"
+            for key, value in (
+                ("host", server.host),
+                ("port", server.port),
+                ("user", server.user),
+                ("password", server.password),
+                ("dbname", BENCH_DATABASE),
+            )
+            if value
+        )
+        output = os.path.join(output_dir, "bench.json")
+        try:
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "ovdev.bench_run",
+                    "--config",
+                    config,
+                    "--database",
+                    BENCH_DATABASE,
+                    "--dsn",
+                    dsn,
+                    "--sizes",
+                    sizes,
+                    "--fractions",
+                    fractions,
+                    "--repeats",
+                    str(repeats),
+                    "--cron-rows",
+                    str(cron_rows),
+                    "--output",
+                    output,
+                ],
+                env={**env, "PYTHONPATH": os.path.join(REPO_ROOT, "tools")},
+                check=True,
+            )
+        finally:
+            if os.environ.get("OV_BENCH_KEEP") != "1":
+                subprocess.run(["dropdb", "--if-exists", BENCH_DATABASE], env=env, check=False)
+    with open(output, encoding="utf-8") as f:
+        report = json.load(f)
+    print(table(report["rows"]))
+    for name, figures in report["writes"].items():
+        print(
+            f"{name}: "
+            + ", ".join(
+                f"{k}={v:.1f}" if isinstance(v, float) else f"{k}={v}" for k, v in figures.items()
+            )
+        )
+    with open(os.path.join(output_dir, "plans.txt"), "w", encoding="utf-8") as f:
+        for key, plans in report["plans"].items():
+            for workload, plan in plans.items():
+                f.write(f"== {key} / {workload}\n{plan}\n\n")
+    print(f"bench: figures in {output}, plans in {os.path.join(output_dir, 'plans.txt')}")
+    return 0
