@@ -66,16 +66,6 @@ class OvActorAssociationMixin(models.AbstractModel):
                 SQL.identifier(self._table),
             )
         )
-        cr.execute(
-            SQL(
-                "CREATE INDEX IF NOT EXISTS %s ON %s (date_to) "
-                "WHERE state IN ('active', 'suspended') AND date_to IS NOT NULL",
-                SQL.identifier(f"{self._table}_ov_expiry_idx"),
-                SQL.identifier(self._table),
-            )
-        )
-        self._ov_create_exclusivity_index()
-        audit_sql.install_delete_audit(cr, self._table, self._name)
 
     def _ov_view_fields(self):
         return ["actor_id", self._ov_parent_field]

@@ -142,6 +142,12 @@ class OvAssociationKindMixin(models.AbstractModel):
         """Override to name the column exclusivity is counted per."""
         raise NotImplementedError
 
+    def init(self):
+        result = super().init()
+        if not self._abstract:
+            self._ov_create_exclusivity_index()
+        return result
+
     def _ov_exclusive_index_name(self):
         return f"{self._table}_ov_exclusive_active_uniq"
 

@@ -5,6 +5,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 from .. import policy
+from . import audit_sql
 
 # Context value that lets the lifecycle code write protected fields. It is an
 # object, so it cannot be forged through RPC (where a context is JSON).
@@ -54,6 +55,23 @@ class OvAssociationLifecycleMixin(models.AbstractModel):
             "The end of the effective window must come after its start.",
         ),
     ]
+
+    def init(self):
+        result = super().init()
+        if self._abstract:
+            return result
+        # What the expiry cron scans (_ov_expiry_domain), and the audit of every
+        # deletion, including those the database cascades.
+        self.env.cr.execute(
+            SQL(
+                "CREATE INDEX IF NOT EXISTS %s ON %s (date_to) "
+                "WHERE state IN ('active', 'suspended') AND date_to IS NOT NULL",
+                SQL.identifier(f"{self._table}_ov_expiry_idx"),
+                SQL.identifier(self._table),
+            )
+        )
+        audit_sql.install_delete_audit(self.env.cr, self._table, self._name)
+        return result
 
     # ------------------------------------------------------------------
     # Effectiveness

@@ -3,7 +3,6 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 from .. import policy
-from . import audit_sql
 
 
 class OvSaMembership(models.Model):
@@ -39,12 +38,6 @@ class OvSaMembership(models.Model):
             """CREATE UNIQUE INDEX IF NOT EXISTS ov_sa_membership_active_uniq
                ON ov_sa_membership (sa_id, actor_id) WHERE state = 'active'"""
         )
-        self.env.cr.execute(
-            """CREATE INDEX IF NOT EXISTS ov_sa_membership_expiry_idx
-               ON ov_sa_membership (date_to)
-               WHERE state IN ('active', 'suspended') AND date_to IS NOT NULL"""
-        )
-        audit_sql.install_delete_audit(self.env.cr, self._table, self._name)
         return result
 
     def _compute_display_name(self):

@@ -3,7 +3,6 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 from .. import policy
-from . import audit_sql
 
 
 def _records_to_ids(self, value, *args, **kwargs):
@@ -75,16 +74,6 @@ class OvSaAssociationMixin(models.AbstractModel):
                 SQL.identifier(target),
             )
         )
-        cr.execute(
-            SQL(
-                "CREATE INDEX IF NOT EXISTS %s ON %s (date_to) "
-                "WHERE state IN ('active', 'suspended') AND date_to IS NOT NULL",
-                SQL.identifier(f"{self._table}_ov_expiry_idx"),
-                SQL.identifier(self._table),
-            )
-        )
-        self._ov_create_exclusivity_index()
-        audit_sql.install_delete_audit(cr, self._table, self._name)
         self._ov_install_deletion_triggers()
 
     # ------------------------------------------------------------------
