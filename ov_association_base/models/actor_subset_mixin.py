@@ -44,7 +44,7 @@ class OvAssociationActorSubsetMixin(models.AbstractModel):
         help="Cache of the parent row's target, kept by the database.",
     )
     ov_parent_state = fields.Selection(
-        policy.STATES,
+        list(policy.STATES),
         string="Parent state",
         readonly=True,
         copy=False,

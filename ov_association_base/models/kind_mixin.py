@@ -24,7 +24,7 @@ class OvAssociationKindMixin(models.AbstractModel):
     _ov_exclusive_kinds = ()
 
     association_kind = fields.Selection(
-        policy.KINDS,
+        list(policy.KINDS),
         string="Kind",
         required=True,
         help="What the association means: assignment, access or binding. After "
@@ -57,37 +57,45 @@ class OvAssociationKindMixin(models.AbstractModel):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            if not vals.get("association_kind"):
-                raise ValidationError(
-                    self.env._(
-                        "%(model)s: the kind of an association is required and has no "
-                        "default; choose one of %(allowed)s.",
-                        model=self._description,
-                        allowed=", ".join(self._ov_allowed_kinds),
-                    )
-                )
+            self._ov_check_kind_value(vals.get("association_kind"), self._description)
         return super().create(vals_list)
+
+    def _ov_check_kind_value(self, kind, where):
+        """Refuse a missing kind, or one the model does not allow, before the
+        ORM's own selection check turns it into a bare ValueError."""
+        if not kind:
+            raise ValidationError(
+                self.env._(
+                    "%(where)s: the kind of an association is required and has no "
+                    "default; choose one of %(allowed)s.",
+                    where=where,
+                    allowed=", ".join(self._ov_allowed_kinds),
+                )
+            )
+        if kind not in self._ov_allowed_kinds:
+            raise ValidationError(
+                self.env._(
+                    "%(where)s: kind %(kind)s is not allowed on %(model)s (allowed: %(allowed)s).",
+                    where=where,
+                    kind=kind,
+                    model=self._description,
+                    allowed=", ".join(self._ov_allowed_kinds),
+                )
+            )
 
     @api.constrains("association_kind")
     def _check_association_kind_allowed(self):
         for record in self:
-            if record.association_kind not in self._ov_allowed_kinds:
-                raise ValidationError(
-                    self.env._(
-                        "%(record)s: kind %(kind)s is not allowed on %(model)s "
-                        "(allowed: %(allowed)s).",
-                        record=record.display_name,
-                        kind=record.association_kind,
-                        model=self._description,
-                        allowed=", ".join(self._ov_allowed_kinds),
-                    )
-                )
+            self._ov_check_kind_value(record.association_kind, record.display_name)
         self._ov_check_kind_matrix()
 
     def _ov_check_kind_matrix(self):
         """Override to check the kind against related rows (actor ⊆ SA matrix)."""
 
     def write(self, vals):
+        if "association_kind" in vals:
+            for record in self:
+                self._ov_check_kind_value(vals["association_kind"], record.display_name)
         if "association_kind" in vals and not self._ov_is_system_write():
             locked = self.filtered(lambda r: r.state != "draft")
             if locked:

@@ -28,8 +28,9 @@ class OvAssociationLifecycleMixin(models.AbstractModel):
     # Fields that may only be written while the row is a draft.
     _ov_draft_only_fields = ("date_from", "date_to")
 
+    # Odoo reflects (and so translates and displays) only list selections.
     state = fields.Selection(
-        policy.STATES,
+        list(policy.STATES),
         default="draft",
         required=True,
         readonly=True,

@@ -25,8 +25,8 @@ class OvAssociationEvent(models.Model):
         "Record id", model_field="model", required=True, index=True, readonly=True
     )
     event = fields.Selection(EVENTS, required=True, readonly=True)
-    old_state = fields.Selection(policy.STATES, readonly=True)
-    new_state = fields.Selection(policy.STATES, readonly=True)
+    old_state = fields.Selection(list(policy.STATES), readonly=True)
+    new_state = fields.Selection(list(policy.STATES), readonly=True)
     # Kinds are extensible per model (selection_add), so they are kept as text.
     old_kind = fields.Char(readonly=True)
     new_kind = fields.Char(readonly=True)

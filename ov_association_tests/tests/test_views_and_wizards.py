@@ -25,6 +25,14 @@ class TestViewsAndWizards(ConformanceCase):
                     self.assertTrue(listing.xpath("//field[@name='state']"))
                     search = etree.fromstring(views["search"]["arch"])
                     self.assertTrue(search.xpath("//filter[@name='effective']"))
+                    # The web client reads labels from the reflected selections.
+                    described = (
+                        self.env[model]
+                        .with_context(lang="en_US")
+                        .fields_get(["state", "association_kind"], ["selection"])
+                    )
+                    self.assertIn(("active", "Active"), map(tuple, described["state"]["selection"]))
+                    self.assertTrue(described["association_kind"]["selection"])
 
     def test_reason_wizard_revokes_with_reason(self):
         pair = self.pairs[0]
