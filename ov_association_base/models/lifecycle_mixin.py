@@ -84,10 +84,11 @@ class OvAssociationLifecycleMixin(models.AbstractModel):
         the governed queries and the membership checks all use it. It is
         written as the partial indexes expect it (``state = 'active'``).
         """
+        # COALESCE rather than "IS NULL OR": one clause each, cheaper to plan.
         return SQL(
             "%(state)s = 'active'"
-            " AND (%(date_from)s IS NULL OR %(date_from)s <= %(now)s)"
-            " AND (%(date_to)s IS NULL OR %(date_to)s > %(now)s)",
+            " AND COALESCE(%(date_from)s, '-infinity') <= %(now)s"
+            " AND COALESCE(%(date_to)s, 'infinity') > %(now)s",
             state=SQL.identifier(alias, "state"),
             date_from=SQL.identifier(alias, "date_from"),
             date_to=SQL.identifier(alias, "date_to"),
