@@ -185,7 +185,7 @@ class TestConformance(ConformanceCase):
                     event = self.events(row, event="kind_change")
                     self.assertEqual(len(event), 1)
                     self.assertEqual((event.old_kind, event.new_kind), (old, others[0]))
-                    self.assertEqual(event.sudo().reason, "re-scoped")
+                    self.assertEqual(event.reason, "re-scoped")
                     row.action_revoke()
                     with self.assertRaises(UserError):
                         row.action_change_kind(old, reason="too late")
@@ -506,7 +506,7 @@ class TestConformance(ConformanceCase):
                 row.action_resume()
                 row.action_revoke(reason="done")
                 trail = [
-                    (e.event, e.old_state, e.new_state, e.sudo().reason or False)
+                    (e.event, e.old_state, e.new_state, e.reason or False)
                     for e in self.events(row)
                 ]
                 self.assertEqual(

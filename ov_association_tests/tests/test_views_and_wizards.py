@@ -43,7 +43,7 @@ class TestViewsAndWizards(ConformanceCase):
         wizard.save().action_confirm()
         self.assertEqual(row.state, "revoked")
         event = self.events(row, event="transition", new_state="revoked")
-        self.assertEqual(event.sudo().reason, "reorganisation")
+        self.assertEqual(event.reason, "reorganisation")
 
     def test_kind_wizard_offers_allowed_kinds_and_changes_kind(self):
         pair = self.pairs[0]
