@@ -506,8 +506,7 @@ class TestConformance(ConformanceCase):
                 row.action_resume()
                 row.action_revoke(reason="done")
                 trail = [
-                    (e.event, e.old_state, e.new_state, e.reason or False)
-                    for e in self.events(row)
+                    (e.event, e.old_state, e.new_state, e.reason or False) for e in self.events(row)
                 ]
                 self.assertEqual(
                     trail,
