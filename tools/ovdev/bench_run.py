@@ -222,7 +222,7 @@ def raw_statements(env, actor, sa, target):
             ).decode(),
         ),
         "check": (
-            cr.mogrify("SELECT %s IN " + text(mine).replace("%", "%%"), [target]).decode(),
+            text(Sa._ov_check_query(actor_rec, target)),
             cr.mogrify(
                 "SELECT EXISTS (SELECT 1 FROM ov_test_target WHERE id = %s"
                 " AND stamp_actor_id = %s)",
