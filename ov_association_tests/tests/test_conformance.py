@@ -231,9 +231,10 @@ class TestConformance(ConformanceCase):
                         target.unlink()
                         self.env.flush_all()
                     self.assertTrue(parent.exists() and child.exists())
-                    continue
-                target.unlink()
-                self.env.invalidate_all()
+                    self.assertEqual(parent.state, "active")
+                else:
+                    target.unlink()
+                    self.env.invalidate_all()
                 if policy_name == "dependent":
                     self.assertFalse(parent.exists())
                     self.assertFalse(child.exists())
@@ -242,7 +243,7 @@ class TestConformance(ConformanceCase):
                         self.assertEqual(len(event), 1, f"[{pair.name}] {row._name}")
                         self.assertFalse(event.user_id)
                         self.assertEqual(event.old_state, "active")
-                else:
+                elif policy_name == "optional":
                     self.assertTrue(parent.exists() and child.exists())
                     self.assertFalse(parent[Sa._ov_target_field])
                     self.assertFalse(parent.is_effective)
