@@ -22,7 +22,7 @@ def run(sizes, fractions, repeats, cron_rows, output_dir):
     with pg.server() as server, tempfile.TemporaryDirectory(prefix="ov-bench-") as tmp:
         config = write_config(os.path.join(tmp, "odoo.conf"), server, os.path.join(tmp, "data"))
         env = {**os.environ, **server.libpq_env()}
-        subprocess.run(["dropdb", "--if-exists", BENCH_DATABASE], env=env, check=True)
+        pg.drop_database(server, BENCH_DATABASE)
         subprocess.run(
             [
                 sys.executable,
@@ -83,7 +83,7 @@ def run(sizes, fractions, repeats, cron_rows, output_dir):
             )
         finally:
             if os.environ.get("OV_BENCH_KEEP") != "1":
-                subprocess.run(["dropdb", "--if-exists", BENCH_DATABASE], env=env, check=False)
+                pg.drop_database(server, BENCH_DATABASE)
     with open(output, encoding="utf-8") as f:
         report = json.load(f)
     print(table(report["rows"]))

@@ -16,11 +16,8 @@ def _database_state(server, database):
     """'missing', 'empty' (exists, Odoo not installed) or 'initialized'."""
     import psycopg2
 
-    params = dict(host=server.host, port=server.port, user=server.user)
-    if server.password:
-        params["password"] = server.password
     try:
-        conn = psycopg2.connect(dbname=database, **params)
+        conn = pg.connect(server, database)
     except psycopg2.OperationalError:
         return "missing"
     try:
@@ -32,20 +29,19 @@ def _database_state(server, database):
 
 
 def _demo_logins(server, database):
-    import psycopg2
-
-    params = dict(host=server.host, port=server.port, user=server.user)
-    if server.password:
-        params["password"] = server.password
-    with psycopg2.connect(dbname=database, **params) as conn, conn.cursor() as cr:
-        cr.execute("SELECT to_regclass('ov_actor') IS NOT NULL")
-        if not cr.fetchone()[0]:
-            return []
-        cr.execute(
-            """SELECT u.login FROM ov_actor a JOIN res_users u ON u.id = a.user_id
-               WHERE u.active ORDER BY u.login"""
-        )
-        return [login for (login,) in cr.fetchall()]
+    conn = pg.connect(server, database)
+    try:
+        with conn.cursor() as cr:
+            cr.execute("SELECT to_regclass('ov_actor') IS NOT NULL")
+            if not cr.fetchone()[0]:
+                return []
+            cr.execute(
+                """SELECT u.login FROM ov_actor a JOIN res_users u ON u.id = a.user_id
+                   WHERE u.active ORDER BY u.login"""
+            )
+            return [login for (login,) in cr.fetchall()]
+    finally:
+        conn.close()
 
 
 def run(database, port, serve=True):

@@ -42,7 +42,7 @@ class PgServer:
         }
 
     def libpq_env(self):
-        """Environment for libpq clients (createdb, dropdb, psql)."""
+        """Environment for libpq-based tools (click-odoo reads it too)."""
         env = {"PGHOST": self.host, "PGPORT": str(self.port), "PGUSER": self.user}
         if self.password:
             env["PGPASSWORD"] = self.password
@@ -76,6 +76,30 @@ def discover(environ=None):
             "another superuser role (for instance: createuser -s $USER)."
         )
     return PgServer(host, port, user, password)
+
+
+def connect(server, database="postgres"):
+    """A psycopg2 connection (Odoo's own driver) in autocommit mode."""
+    import psycopg2
+
+    params = {"host": server.host, "port": server.port, "user": server.user, "dbname": database}
+    if server.password:
+        params["password"] = server.password
+    conn = psycopg2.connect(**params)
+    conn.autocommit = True
+    return conn
+
+
+def drop_database(server, name):
+    """DROP DATABASE IF EXISTS, without needing PostgreSQL's client programs."""
+    from psycopg2 import sql
+
+    conn = connect(server)
+    try:
+        with conn.cursor() as cur:
+            cur.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+    finally:
+        conn.close()
 
 
 def answers(server, timeout=2.0):

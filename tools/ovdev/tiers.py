@@ -117,7 +117,7 @@ def odoo(workdir, addons=None, keep_db=False):
             if keep_db:
                 print(f"odoo tier: kept database {database}")
             else:
-                _run(["dropdb", "--if-exists", database], env=env)
+                pg.drop_database(server, database)
     return TierResult("odoo", *counts)
 
 
