@@ -225,6 +225,7 @@ class OvSaAssociationMixin(models.AbstractModel):
         else:
             raise UserError(self.env._("A governed query needs an actor or an SA."))
         if kinds:
+            kinds = [kinds] if isinstance(kinds, str) else kinds  # one kind, over RPC
             conditions.append(
                 SQL("%s IN %s", SQL.identifier(table, "association_kind"), tuple(kinds))
             )

@@ -376,6 +376,10 @@ class TestConformance(ConformanceCase):
                     if k != reachable.association_kind
                 ]
                 self.assertFalse(as_member.search_governed_targets(kinds=other_kinds))
+                self.assertEqual(
+                    as_member.search_governed_targets(kinds=reachable.association_kind),
+                    target_of(reachable),
+                )
                 # Over RPC the records come back as ids.
                 ids = api.call_kw(as_member, "search_governed_targets", [], {})
                 self.assertEqual(ids, target_of(reachable).ids)
