@@ -79,17 +79,10 @@ class OvAssociationActorSubsetMixin(models.AbstractModel):
         records._ov_check_subset(activating=False)
         return records
 
+    def _ov_fixed_fields(self):
+        return [*super()._ov_fixed_fields(), self._ov_parent_field, "actor_id"]
+
     def write(self, vals):
-        for name in (self._ov_parent_field, "actor_id"):
-            if name in vals and any(r[name].id != vals[name] for r in self):
-                raise UserError(
-                    self.env._(
-                        "%(record)s: %(field)s of an actor association cannot change; "
-                        "create a new one.",
-                        record=self[0].display_name,
-                        field=self._fields[name].string,
-                    )
-                )
         result = super().write(vals)
         if {"date_from", "date_to"} & set(vals):
             self._ov_check_subset(activating=False)

@@ -1,5 +1,4 @@
 from odoo import models
-from odoo.exceptions import UserError
 
 from . import audit_sql
 
@@ -9,8 +8,8 @@ class OvAssociationDeletionMixin(models.AbstractModel):
 
     ``_ov_deletion_policy`` is one of ``dependent``, ``optional``,
     ``restricted``; the Many2one named by ``_ov_target_field`` must match it
-    (checked at registry load, see ``ov.sa.association.mixin``). The target
-    of an association never changes after creation: a new scope is a new row.
+    (checked at registry load, see ``ov.sa.association.mixin``, which also
+    keeps the target fixed after creation).
     """
 
     _name = "ov.association.deletion.mixin"
@@ -21,21 +20,6 @@ class OvAssociationDeletionMixin(models.AbstractModel):
 
     def _ov_target_model(self):
         return self._fields[self._ov_target_field].comodel_name
-
-    def write(self, vals):
-        if self._ov_target_field in vals:
-            changed = self.filtered(
-                lambda r: r[self._ov_target_field].id != vals[self._ov_target_field]
-            )
-            if changed:
-                raise UserError(
-                    self.env._(
-                        "%(record)s: the governed record of an association cannot "
-                        "change; revoke it and create a new association.",
-                        record=changed[0].display_name,
-                    )
-                )
-        return super().write(vals)
 
     def _ov_install_deletion_triggers(self):
         if self._ov_deletion_policy == "optional":

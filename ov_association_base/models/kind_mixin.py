@@ -84,9 +84,8 @@ class OvAssociationKindMixin(models.AbstractModel):
             )
 
     @api.constrains("association_kind")
-    def _check_association_kind_allowed(self):
-        for record in self:
-            self._ov_check_kind_value(record.association_kind, record.display_name)
+    def _check_association_kind_matrix(self):
+        # create() and write() refused kinds the model does not allow.
         self._ov_check_kind_matrix()
 
     def _ov_check_kind_matrix(self):
@@ -94,20 +93,16 @@ class OvAssociationKindMixin(models.AbstractModel):
 
     def write(self, vals):
         if "association_kind" in vals:
-            for record in self:
-                self._ov_check_kind_value(vals["association_kind"], record.display_name)
-        if "association_kind" in vals and not self._ov_is_system_write():
-            locked = self.filtered(lambda r: r.state != "draft")
-            if locked:
-                raise UserError(
-                    self.env._(
-                        "%(record)s is %(state)s: its kind changes only through "
-                        "'Change kind', with a reason.",
-                        record=locked[0].display_name,
-                        state=locked[0].state,
-                    )
-                )
+            self._ov_check_kind_value(vals["association_kind"], self[:1].display_name)
         return super().write(vals)
+
+    def _ov_draft_only_fields(self):
+        return [*super()._ov_draft_only_fields(), "association_kind"]
+
+    def _ov_draft_only_advice(self, names):
+        if "association_kind" in names:
+            return self.env._("Its kind changes only through 'Change kind', with a reason.")
+        return super()._ov_draft_only_advice(names)
 
     def action_change_kind(self, new_kind, reason):
         """Change the kind of non-draft rows: validated, exclusive, audited."""

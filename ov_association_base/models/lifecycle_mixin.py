@@ -25,8 +25,6 @@ class OvAssociationLifecycleMixin(models.AbstractModel):
 
     # Fields only the lifecycle code may write, whatever the row's state.
     _ov_system_fields = ("state",)
-    # Fields that may only be written while the row is a draft.
-    _ov_draft_only_fields = ("date_from", "date_to")
 
     # Odoo reflects (and so translates and displays) only list selections.
     state = fields.Selection(
@@ -167,20 +165,47 @@ class OvAssociationLifecycleMixin(models.AbstractModel):
                         fields=", ".join(sorted(reserved)),
                     )
                 )
-            draft_only = set(vals) & set(self._ov_draft_only_fields)
+            fixed = [
+                name
+                for name in self._ov_fixed_fields()
+                if name in vals and any(r[name].id != vals[name] for r in self)
+            ]
+            if fixed:
+                raise UserError(
+                    self.env._(
+                        "%(record)s: %(fields)s cannot change once the row exists; "
+                        "end it and create a new one.",
+                        record=self[0].display_name,
+                        fields=", ".join(self._fields[name].string for name in fixed),
+                    )
+                )
+            draft_only = set(vals) & set(self._ov_draft_only_fields())
             if draft_only:
                 locked = self.filtered(lambda r: r.state != "draft")
                 if locked:
                     raise UserError(
                         self.env._(
                             "%(record)s is %(state)s: %(fields)s can only change while "
-                            "it is a draft. End it and create a new row instead.",
+                            "it is a draft. %(advice)s",
                             record=locked[0].display_name,
                             state=locked[0].state,
                             fields=", ".join(sorted(draft_only)),
+                            advice=self._ov_draft_only_advice(draft_only),
                         )
                     )
         return super().write(vals)
+
+    def _ov_fixed_fields(self):
+        """Override to add Many2one fields that never change after creation."""
+        return []
+
+    def _ov_draft_only_fields(self):
+        """Override to add fields that may only be written while the row is a draft."""
+        return ["date_from", "date_to"]
+
+    def _ov_draft_only_advice(self, names):
+        """Override to say what to do instead of editing ``names`` after the draft."""
+        return self.env._("End it and create a new row instead.")
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_drafts(self):
@@ -254,7 +279,7 @@ class OvAssociationLifecycleMixin(models.AbstractModel):
                 self.env.flush_all()
         except psycopg2.errors.UniqueViolation as error:
             raise self._ov_exclusivity_error(error) from None
-        self._ov_after_transition(dict(zip(self.ids, old_states, strict=True)), new_state, reason)
+        self._ov_after_transition(new_state, reason)
         return True
 
     def _ov_before_transition(self, new_state):
@@ -271,8 +296,8 @@ class OvAssociationLifecycleMixin(models.AbstractModel):
                 )
             )
 
-    def _ov_after_transition(self, old_states, new_state, reason):
-        """Override to propagate a transition; ``old_states`` maps id -> state."""
+    def _ov_after_transition(self, new_state, reason):
+        """Override to propagate a transition to related rows."""
 
     def _ov_exclusivity_error(self, error):
         """Override to turn a unique-index violation into a ValidationError."""

@@ -1,5 +1,5 @@
 from odoo import fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
 from .. import policy
@@ -46,12 +46,8 @@ class OvSaMembership(models.Model):
                 f"{membership.actor_id.name or '?'} ∈ {membership.sa_id.display_name or '?'}"
             )
 
-    def write(self, vals):
-        if {"sa_id", "actor_id"} & set(vals) and any(r.state != "draft" for r in self):
-            raise UserError(
-                self.env._("A membership's SA and actor cannot change once it is activated.")
-            )
-        return super().write(vals)
+    def _ov_draft_only_fields(self):
+        return [*super()._ov_draft_only_fields(), "sa_id", "actor_id"]
 
     def _ov_exclusivity_error(self, error):
         if error.diag.constraint_name != "ov_sa_membership_active_uniq":
@@ -63,9 +59,9 @@ class OvSaMembership(models.Model):
             )
         )
 
-    def _ov_after_transition(self, old_states, new_state, reason):
+    def _ov_after_transition(self, new_state, reason):
         """Membership ended: the actor's rows in that SA are revoked."""
-        super()._ov_after_transition(old_states, new_state, reason)
+        super()._ov_after_transition(new_state, reason)
         if new_state not in policy.TERMINAL_STATES:
             return
         why = self.env._("Membership %(state)s", state=new_state)

@@ -134,15 +134,9 @@ class OvSaAssociationMixin(models.AbstractModel):
                 f"{record.sa_id.code or record.sa_id.name or '?'} → {governed} ({kind})"
             )
 
-    def write(self, vals):
-        if "sa_id" in vals and any(r.sa_id.id != vals["sa_id"] for r in self):
-            raise UserError(
-                self.env._(
-                    "%(record)s: the SA of an association cannot change.",
-                    record=self[0].display_name,
-                )
-            )
-        return super().write(vals)
+    def _ov_fixed_fields(self):
+        # A new scope, or a new governed record, is a new row (history stays).
+        return [*super()._ov_fixed_fields(), "sa_id", self._ov_target_field]
 
     def _ov_check_kind_matrix(self):
         children = self._ov_actor_rows().filtered(lambda c: c.state in policy.LIVE_STATES)
@@ -164,8 +158,8 @@ class OvSaAssociationMixin(models.AbstractModel):
                     )
                 )
 
-    def _ov_after_transition(self, old_states, new_state, reason):
-        super()._ov_after_transition(old_states, new_state, reason)
+    def _ov_after_transition(self, new_state, reason):
+        super()._ov_after_transition(new_state, reason)
         actor_model = self._ov_actor_model()
         if actor_model is None:
             return

@@ -133,6 +133,17 @@ class TestConformance(ConformanceCase):
                     for name in ("ov_target_id", "ov_parent_state"):
                         with self.assertRaises(UserError):
                             actor_row.write({name: False})
+                with self.subTest(rule="scope and governed record are fixed", pair=pair.name):
+                    Sa = self.env[pair.sa_model]
+                    draft = self.make_sa_row(pair, "draft")
+                    with self.assertRaises(UserError):
+                        draft.write({"sa_id": self.other_sa.id})
+                    with self.assertRaises(UserError):
+                        draft.write({Sa._ov_target_field: self.make_target(pair).id})
+                    child = self.make_actor_row(pair, "draft")
+                    with self.assertRaises(UserError):
+                        child.write({"actor_id": self.peer.id})
+                    draft.write({"sa_id": draft.sa_id.id})  # same value: allowed
 
     # ------------------------------------------------------------------
     def test_04_kinds(self):
