@@ -93,13 +93,13 @@ class OvAssociationLifecycleMixin(models.AbstractModel):
             now=now,
         )
 
-    def _ov_effective_ids(self, now=None):
+    def _ov_effective_ids(self):
         """Subquery of the ids of this model's effective rows."""
         return SQL(
             "(SELECT %s FROM %s WHERE %s)",
             SQL.identifier(self._table, "id"),
             SQL.identifier(self._table),
-            self._ov_effective_sql(self._table, now or fields.Datetime.now()),
+            self._ov_effective_sql(self._table, fields.Datetime.now()),
         )
 
     @api.depends("state", "date_from", "date_to")
@@ -311,13 +311,13 @@ class OvAssociationLifecycleMixin(models.AbstractModel):
     def _ov_expiry_domain(self, now):
         return [("state", "in", ("active", "suspended")), ("date_to", "<=", now)]
 
-    def _ov_expire_past_rows(self, batch_size=1000, commit=None, now=None):
+    def _ov_expire_past_rows(self, batch_size=1000, commit=False):
         """Expire rows whose window has ended, ``batch_size`` at a time.
 
         Returns how many rows were expired. With ``commit`` each batch is
         committed (the scheduled action does this).
         """
-        now = now or fields.Datetime.now()
+        now = fields.Datetime.now()
         expired = 0
         while True:
             batch = self.search(self._ov_expiry_domain(now), limit=batch_size, order="id")
@@ -348,6 +348,7 @@ class OvAssociationLifecycleMixin(models.AbstractModel):
         new_states = new_states or [False] * count
         old_kinds = old_kinds or [False] * count
         new_kinds = new_kinds or [False] * count
+        has_company = "company_id" in self._fields
         vals_list = [
             {
                 "model": self._name,
@@ -359,18 +360,13 @@ class OvAssociationLifecycleMixin(models.AbstractModel):
                 "new_kind": new_kinds[index],
                 "reason": reason or False,
                 "user_id": self.env.uid,
-                "company_id": record._ov_event_company().id,
+                "company_id": record.company_id.id if has_company else False,
             }
             for index, record in enumerate(self)
         ]
         # sudo: the audit log is written by the system on behalf of whoever
         # may change the association; nobody holds create rights on it.
         self.env["ov.association.event"].sudo().create(vals_list)
-
-    def _ov_event_company(self):
-        """Override to give the company the audit event belongs to."""
-        self.ensure_one()
-        return self["company_id"] if "company_id" in self._fields else self.env["res.company"]
 
     @api.model
     @tools.ormcache()

@@ -18,7 +18,6 @@ class OvAssociationEvent(models.Model):
     _name = "ov.association.event"
     _description = "Governance audit event"
     _order = "date desc, id desc"
-    _log_access = True
 
     model = fields.Char(required=True, index=True, readonly=True)
     res_id = fields.Many2oneReference(
