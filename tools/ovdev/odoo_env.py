@@ -38,7 +38,7 @@ def odoo_addons_paths(python=sys.executable):
     return [path for path in out if os.path.isdir(path)]
 
 
-def write_config(path, server, data_dir=None, python=sys.executable, extra=None):
+def write_config(path, server, data_dir=None, python=sys.executable):
     """Write an Odoo configuration file for ``server`` with our addons first.
 
     Without ``data_dir`` Odoo keeps its default filestore location.
@@ -47,7 +47,6 @@ def write_config(path, server, data_dir=None, python=sys.executable, extra=None)
     options = {**server.odoo_options(), "addons_path": addons_path}
     if data_dir:
         options["data_dir"] = data_dir
-    options.update(extra or {})
     with open(path, "w", encoding="utf-8") as f:
         f.write("[options]\n")
         f.writelines(f"{key} = {value}\n" for key, value in options.items())
