@@ -5,6 +5,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 from .. import policy
+from . import schema_sql
 
 
 class OvAssociationKindMixin(models.AbstractModel):
@@ -156,10 +157,12 @@ class OvAssociationKindMixin(models.AbstractModel):
 
     def _ov_create_exclusivity_index(self):
         name = self._ov_exclusive_index_name()
-        self.env.cr.execute(SQL("DROP INDEX IF EXISTS %s", SQL.identifier(name)))
         if not self._ov_exclusive_kinds:
+            schema_sql.drop_index(self.env.cr, name)
             return
-        self.env.cr.execute(
+        schema_sql.ensure_index(
+            self.env.cr,
+            name,
             SQL(
                 "CREATE UNIQUE INDEX %s ON %s (%s, association_kind) "
                 "WHERE state = 'active' AND association_kind IN %s",
@@ -167,7 +170,7 @@ class OvAssociationKindMixin(models.AbstractModel):
                 SQL.identifier(self._table),
                 SQL.identifier(self._ov_exclusivity_scope_field()),
                 tuple(self._ov_exclusive_kinds),
-            )
+            ),
         )
 
     def _ov_exclusivity_error(self, error):

@@ -3,6 +3,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 from .. import policy
+from . import schema_sql
 
 
 def _records_to_ids(self, value, *args, **kwargs):
@@ -60,19 +61,21 @@ class OvSaAssociationMixin(models.AbstractModel):
         super().init()
         if self._abstract:
             return
-        cr = self.env.cr
-        target = self._ov_target_field
-        # Governed queries by SA: state = 'active' is the predicate that
-        # _ov_effective_sql emits; window and kind ride along so the index
+        # Governed queries by SA: state = 'active' is the live condition that
+        # _ov_live_sql emits; the window and kind ride along so the index
         # answers the query alone.
-        cr.execute(
+        name = f"{self._table}_ov_sa_reach_idx"
+        schema_sql.ensure_index(
+            self.env.cr,
+            name,
             SQL(
-                "CREATE INDEX IF NOT EXISTS %s ON %s (sa_id, %s) "
-                "INCLUDE (association_kind, date_from, date_to) WHERE state = 'active'",
-                SQL.identifier(f"{self._table}_ov_sa_reach_idx"),
+                "CREATE INDEX %s ON %s (sa_id, %s) "
+                "INCLUDE (association_kind, ov_date_from_us, ov_date_to_us) "
+                "WHERE state = 'active'",
+                SQL.identifier(name),
                 SQL.identifier(self._table),
-                SQL.identifier(target),
-            )
+                SQL.identifier(self._ov_target_field),
+            ),
         )
         self._ov_install_deletion_triggers()
 
@@ -82,12 +85,12 @@ class OvSaAssociationMixin(models.AbstractModel):
     def _ov_exclusivity_scope_field(self):
         return self._ov_target_field
 
-    def _ov_effective_sql(self, alias, now):
-        return SQL(
-            "%s AND %s IS NOT NULL",
-            super()._ov_effective_sql(alias, now),
-            SQL.identifier(alias, self._ov_target_field),
-        )
+    def _ov_live_sql(self, alias):
+        live = super()._ov_live_sql(alias)
+        if self._fields[self._ov_target_field].required:
+            return live
+        # Optional policy: a row whose target was deleted governs nothing.
+        return SQL("%s AND %s IS NOT NULL", live, SQL.identifier(alias, self._ov_target_field))
 
     def _ov_view_fields(self):
         return ["sa_id", self._ov_target_field]

@@ -38,3 +38,21 @@ class TestQueryPlans(ConformanceCase):
                 target = self.make_actor_row(pair, "active")._ov_parent()[Sa._ov_target_field]
                 check = self._plan(Sa._ov_check_query(self.actor, target.id))
                 self.assertIn(f"{Actor._table}_ov_reach_idx", check, check)
+
+    def test_index_rebuilt_only_when_its_definition_changes(self):
+        Sa = self.env["ov.sa_test_target"]
+        name = f"{Sa._table}_ov_sa_reach_idx"
+
+        def index_oid():
+            self.env.cr.execute("SELECT to_regclass(%s)::oid", [name])
+            return self.env.cr.fetchone()[0]
+
+        built = index_oid()
+        self.assertTrue(built)
+        Sa.init()  # what a module update runs
+        self.assertEqual(index_oid(), built, "an unchanged index must not be rebuilt")
+        # An index built from an older definition carries another digest.
+        self.env.cr.execute(f"COMMENT ON INDEX \"{name}\" IS 'ov:older definition'")
+        Sa.init()
+        self.assertNotEqual(index_oid(), built)
+        self.assertTrue(index_oid())
