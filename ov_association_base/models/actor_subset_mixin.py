@@ -61,16 +61,6 @@ class OvAssociationActorSubsetMixin(models.AbstractModel):
     def _ov_parent(self):
         return self[self._ov_parent_field]
 
-    def _ov_effective_sql(self, alias, now):
-        # The parent's state and target are read from the cache: the actor
-        # window lies inside the parent's, so nothing else of the parent matters.
-        return SQL(
-            "%s AND %s = 'active' AND %s IS NOT NULL",
-            super()._ov_effective_sql(alias, now),
-            SQL.identifier(alias, "ov_parent_state"),
-            SQL.identifier(alias, "ov_target_id"),
-        )
-
     @api.model_create_multi
     def create(self, vals_list):
         records = super().create(vals_list)

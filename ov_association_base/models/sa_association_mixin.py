@@ -198,10 +198,7 @@ class OvSaAssociationMixin(models.AbstractModel):
             if actor_model is None:
                 return SQL("(SELECT 1 WHERE FALSE)")
             table = actor_model._table
-            conditions = [
-                SQL("%s = %s", SQL.identifier(table, "actor_id"), actor.id),
-                actor_model._ov_effective_sql(table, now),
-            ]
+            conditions = [actor_model._ov_reach_sql(table, actor.id, now)]
             if sa:
                 conditions.append(
                     SQL(

@@ -1,8 +1,9 @@
 """The generated columns behind governed reads agree with the rules they stand for.
 
 The window is read from integer columns the database derives from
-``date_from`` / ``date_to``; it must answer exactly as DESIGN §3 states the
-rule, to the microsecond.
+``date_from`` / ``date_to``, and an actor row's liveness from its reach
+column; both must answer exactly as DESIGN §3 states the rule, to the
+microsecond and in every state.
 """
 
 from datetime import datetime, timedelta
@@ -66,3 +67,31 @@ class TestEffectiveWindow(ConformanceCase):
             # A window with a real microsecond part reaches the database.
             rows["SA row"].write({"date_from": None, "date_to": now + MICRO})
             self.assertEqual(self._in_window_sql(rows["SA row"], now)[1], now + MICRO)
+
+    def test_reach_column_is_the_live_condition(self):
+        for pair in self.pairs:
+            Actor = self.env[pair.actor_model]
+            with self.subTest(pair=pair.name):
+                rows = {
+                    state: self.make_actor_row(pair, state)
+                    for state in ("draft", "active", "suspended", "expired", "revoked")
+                }
+                parent_suspended = self.make_actor_row(pair, "active")
+                parent_suspended._ov_parent().action_suspend()
+                resumed = self.make_actor_row(pair, "active")
+                resumed._ov_parent().action_suspend()
+                resumed._ov_parent().action_resume()
+                self.env.flush_all()
+                self.env.cr.execute(
+                    SQL(
+                        "SELECT id, ov_reach_actor_id FROM %s WHERE id IN %s",
+                        SQL.identifier(Actor._table),
+                        tuple((Actor.concat(*rows.values()) | parent_suspended | resumed).ids),
+                    )
+                )
+                reach = dict(self.env.cr.fetchall())
+                for state, row in rows.items():
+                    expected = self.actor.id if state == "active" else None
+                    self.assertEqual(reach[row.id], expected, state)
+                self.assertIsNone(reach[parent_suspended.id])
+                self.assertEqual(reach[resumed.id], self.actor.id)
