@@ -34,6 +34,10 @@ class TestQueryPlans(ConformanceCase):
                 reach_index = f"{Actor._table}_ov_reach_actor_idx"
                 mine = self._plan(Sa._ov_target_query(actor=self.actor))
                 self.assertIn(reach_index, mine, mine)
+                page = self._plan(Sa._ov_governed_search(self.actor, None, limit=80).select())
+                self.assertIn(reach_index, page, page)
+                target_pkey = f"{self.env[Sa._ov_target_model()]._table}_pkey"
+                self.assertIn(target_pkey, page, page)
                 scope = self._plan(Sa._ov_target_query(sa=self.sa))
                 self.assertIn(f"{Sa._table}_ov_sa_reach_idx", scope, scope)
                 target = self.make_actor_row(pair, "active")._ov_parent()[Sa._ov_target_field]
