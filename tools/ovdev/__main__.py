@@ -31,7 +31,7 @@ def main(argv=None):
     bench = commands.add_parser("bench", help="association path vs legacy stamp, at scale")
     bench.add_argument("--sizes", default="100000,1000000", help="native rows, comma-separated")
     bench.add_argument("--fractions", default="0.01,0.1", help="governed fractions")
-    bench.add_argument("--repeats", type=int, default=200, help="runs per workload")
+    bench.add_argument("--repeats", type=int, default=1000, help="runs per workload")
     bench.add_argument("--cron-rows", type=int, default=100_000)
     bench.add_argument("--output", default="bench-results")
     args = parser.parse_args(argv)
