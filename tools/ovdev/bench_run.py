@@ -91,26 +91,26 @@ def fill_governance(env, fraction):
            WHERE a.name LIKE 'bench actor %%' AND k <= a.id %% 3""",
         [company],
     )
-    # One SA row per governed target: every 1/fraction-th target, a realistic
-    # mix of kinds and states.
+    # One SA row per governed target: every 1/fraction-th target, round-robin
+    # over the SAs, with a mix of states and kinds drawn from a hash of the
+    # target's rank, so that every SA gets the same mix.
     step = max(1, round(1 / fraction))
     cr.execute(
         """INSERT INTO ov_sa_test_target (sa_id, target_id, company_id, state, association_kind,
                                           create_date, write_date)
-           SELECT sa.ids[1 + (t.id / %s) %% array_length(sa.ids, 1)], t.id, %s,
-                  CASE WHEN t.id / %s %% 20 = 1 THEN 'suspended'
-                       WHEN t.id / %s %% 20 = 2 THEN 'expired'
-                       WHEN t.id / %s %% 20 = 3 THEN 'revoked'
-                       ELSE 'active' END,
-                  CASE WHEN t.id / %s %% 10 < 6 THEN 'assignment'
-                       WHEN t.id / %s %% 10 < 9 THEN 'access'
+           SELECT sa.ids[1 + g.k %% array_length(sa.ids, 1)], g.id, %s,
+                  CASE abs(hashint4(g.k)) %% 20 WHEN 1 THEN 'suspended'
+                                                WHEN 2 THEN 'expired'
+                                                WHEN 3 THEN 'revoked'
+                                                ELSE 'active' END,
+                  CASE WHEN abs(hashint4(-g.k)) %% 10 < 6 THEN 'assignment'
+                       WHEN abs(hashint4(-g.k)) %% 10 < 9 THEN 'access'
                        ELSE 'binding' END,
                   now(), now()
-           FROM ov_test_target t
+           FROM (SELECT id, id / %s AS k FROM ov_test_target WHERE id %% %s = 0) g
            CROSS JOIN (SELECT array_agg(id ORDER BY id) ids FROM ov_sa
-                       WHERE code LIKE 'BENCH-%%') sa
-           WHERE t.id %% %s = 0""",
-        [step, company, step, step, step, step, step, step],
+                       WHERE code LIKE 'BENCH-%%') sa""",
+        [company, step, step],
     )
     # 1 to 3 actor rows per SA row, for members of its SA: the current one
     # (active, a few suspended) takes the parent's kind; the others are its
