@@ -87,7 +87,8 @@ class OvActorAssociationMixin(models.AbstractModel):
 
     def _ov_live_sql(self, alias):
         # The generated column is the row's state, its parent's and the
-        # presence of its target in one (see init).
+        # presence of its target in one (see init). Nothing else of the parent
+        # matters: the actor window lies inside the parent's (actor ⊆ SA).
         return SQL("%s IS NOT NULL", SQL.identifier(alias, "ov_reach_actor_id"))
 
     def _ov_reach_sql(self, alias, actor_id, now):
