@@ -1,7 +1,7 @@
 """The developer commands: PostgreSQL discovery, tier counting, closing line."""
 
 import pytest
-from ovdev import pg, tooling
+from ovdev import odoo_env, pg, tooling
 from ovdev.results import (
     TierResult,
     closing_line,
@@ -33,6 +33,23 @@ def test_pg_env_wins_over_odoo_rc(tmp_path):
         "PGPORT": "7777",
         "PGUSER": "odoo",
     }
+
+
+def test_pg_dsn_quotes_what_libpq_would_split():
+    assert pg.PgServer("127.0.0.1", 5432, "dev").dsn("ov_bench") == (
+        "host=127.0.0.1 port=5432 user=dev dbname=ov_bench"
+    )
+    dsn = pg.PgServer("db", 5433, "odoo", "it's a \\secret").dsn("ov bench")
+    assert dsn == "host=db port=5433 user=odoo dbname='ov bench' password='it\\'s a \\\\secret'"
+
+
+def test_initdb_command_with_and_without_demo():
+    command = odoo_env.initdb_command("odoo.conf", "db1", ["a", "b"], "ovtest")
+    assert command[1:] == [
+        "-m", "click_odoo_contrib.initdb", "-c", "odoo.conf", "-n", "db1",
+        "-m", "a,b", "--cache-prefix", "ovtest", "--log-level", "warn",
+    ]  # fmt: skip
+    assert odoo_env.initdb_command("c", "d", ["a"], "p", demo=False)[-1] == "--no-demo"
 
 
 def test_pg_refuses_postgres_role():

@@ -9,7 +9,7 @@ import tempfile
 from . import pg
 from .addons import REPO_ROOT
 from .bench_stats import table
-from .odoo_env import ODOO_MISSING, odoo_version, write_config
+from .odoo_env import ODOO_MISSING, initdb_command, odoo_version, write_config
 
 BENCH_DATABASE = "ov_bench"
 
@@ -24,35 +24,9 @@ def run(sizes, fractions, repeats, cron_rows, output_dir):
         env = {**os.environ, **server.libpq_env()}
         pg.drop_database(server, BENCH_DATABASE)
         subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "click_odoo_contrib.initdb",
-                "-c",
-                config,
-                "-n",
-                BENCH_DATABASE,
-                "-m",
-                "ov_association_tests",
-                "--no-demo",
-                "--cache-prefix",
-                "ovbench",
-                "--log-level",
-                "warn",
-            ],
+            initdb_command(config, BENCH_DATABASE, ["ov_association_tests"], "ovbench", demo=False),
             env=env,
             check=True,
-        )
-        dsn = " ".join(
-            f"{key}={value}"
-            for key, value in (
-                ("host", server.host),
-                ("port", server.port),
-                ("user", server.user),
-                ("password", server.password),
-                ("dbname", BENCH_DATABASE),
-            )
-            if value
         )
         output = os.path.join(output_dir, "bench.json")
         try:
@@ -66,7 +40,7 @@ def run(sizes, fractions, repeats, cron_rows, output_dir):
                     "--database",
                     BENCH_DATABASE,
                     "--dsn",
-                    dsn,
+                    server.dsn(BENCH_DATABASE),
                     "--sizes",
                     sizes,
                     "--fractions",

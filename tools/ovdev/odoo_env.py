@@ -51,3 +51,10 @@ def write_config(path, server, data_dir=None, python=sys.executable):
         f.write("[options]\n")
         f.writelines(f"{key} = {value}\n" for key, value in options.items())
     return path
+
+
+def initdb_command(config, database, modules, cache_prefix, demo=True):
+    """click-odoo-initdb: ``database`` with ``modules``, from a cached template when it can."""
+    command = [sys.executable, "-m", "click_odoo_contrib.initdb", "-c", config, "-n", database]
+    command += ["-m", ",".join(modules), "--cache-prefix", cache_prefix, "--log-level", "warn"]
+    return command if demo else [*command, "--no-demo"]

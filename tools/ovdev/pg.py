@@ -41,12 +41,27 @@ class PgServer:
             "db_password": self.password or "False",
         }
 
+    def dsn(self, database):
+        """A libpq connection string for ``database`` on this server."""
+        params = {"host": self.host, "port": self.port, "user": self.user, "dbname": database}
+        if self.password:
+            params["password"] = self.password
+        return " ".join(f"{key}={_dsn_value(value)}" for key, value in params.items())
+
     def libpq_env(self):
         """Environment for libpq-based tools (click-odoo reads it too)."""
         env = {"PGHOST": self.host, "PGPORT": str(self.port), "PGUSER": self.user}
         if self.password:
             env["PGPASSWORD"] = self.password
         return env
+
+
+def _dsn_value(value):
+    """A value as libpq reads it in a connection string (quoted when it must be)."""
+    text = str(value)
+    if text and not any(c in text for c in " '\\"):
+        return text
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
 def _odoo_rc_options(environ):
@@ -82,10 +97,7 @@ def connect(server, database="postgres"):
     """A psycopg2 connection (Odoo's own driver) in autocommit mode."""
     import psycopg2
 
-    params = {"host": server.host, "port": server.port, "user": server.user, "dbname": database}
-    if server.password:
-        params["password"] = server.password
-    conn = psycopg2.connect(**params)
+    conn = psycopg2.connect(server.dsn(database))
     conn.autocommit = True
     return conn
 

@@ -9,7 +9,7 @@ import time
 
 from . import pg
 from .addons import REPO_ROOT, repo_addons
-from .odoo_env import ODOO_MISSING, odoo_version, write_config
+from .odoo_env import ODOO_MISSING, initdb_command, odoo_version, write_config
 from .results import TierResult, count_junit, count_pre_commit
 
 # pytest's exit code when it collected nothing: not a failure for a tier.
@@ -79,24 +79,7 @@ def odoo(workdir, addons=None, keep_db=False):
         database = f"ovtest_{os.getpid()}"
         env = server.libpq_env()
         started = time.monotonic()
-        init = _run(
-            [
-                sys.executable,
-                "-m",
-                "click_odoo_contrib.initdb",
-                "-c",
-                config,
-                "-n",
-                database,
-                "-m",
-                ",".join(installed),
-                "--cache-prefix",
-                TEMPLATE_CACHE_PREFIX,
-                "--log-level",
-                "warn",
-            ],
-            env=env,
-        )
+        init = _run(initdb_command(config, database, installed, TEMPLATE_CACHE_PREFIX), env=env)
         print(f"odoo tier: database ready in {time.monotonic() - started:.1f}s")
         if init.returncode:
             return TierResult("odoo", failed=1, note="database initialisation failed")
