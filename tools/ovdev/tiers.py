@@ -91,6 +91,9 @@ def odoo(workdir, addons=None, keep_db=False):
                     f"--odoo-config={config}",
                     f"--odoo-database={database}",
                     "--odoo-log-level=warn",
+                    # HttpCase tests (the adversarial RPC suite) need a server;
+                    # pytest-odoo starts one on a free port.
+                    "--odoo-http",
                     *tested,
                 ],
                 os.path.join(workdir, "odoo.xml"),
