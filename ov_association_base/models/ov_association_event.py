@@ -1,7 +1,9 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
 
 from .. import policy
+from . import audit_chain
 
 EVENTS = [
     ("create", "Created"),
@@ -9,15 +11,27 @@ EVENTS = [
     ("kind_change", "Kind change"),
     ("delete", "Deleted"),
     ("target_deleted", "Governed record deleted"),
+    ("actor_relinked", "Actor linked to another user"),
+    ("actor_archived", "Actor archived"),
+    ("actor_restored", "Actor restored"),
 ]
+MANAGER_GROUP = "ov_association_base.group_ov_manager"
 
 
 class OvAssociationEvent(models.Model):
-    """Append-only audit log of governed rows (memberships and associations)."""
+    """Append-only, hash-chained audit log of governance (DESIGN §5).
+
+    The database refuses UPDATE and DELETE of events, whoever asks, and
+    sealing chains them so that a change made past that refusal (a database
+    superuser) is found by ``verify_audit_log`` (see ``audit_chain``).
+    """
 
     _name = "ov.association.event"
     _description = "Governance audit event"
     _order = "date desc, id desc"
+    # The event carries its own author and date; the ORM's bookkeeping
+    # columns would only be more to change (and to keep out of the hash).
+    _log_access = False
 
     model = fields.Char(required=True, index=True, readonly=True)
     res_id = fields.Many2oneReference(
@@ -29,26 +43,123 @@ class OvAssociationEvent(models.Model):
     # Kinds are extensible per model (selection_add), so they are kept as text.
     old_kind = fields.Char(readonly=True)
     new_kind = fields.Char(readonly=True)
-    reason = fields.Text(readonly=True, groups="ov_association_base.group_ov_manager")
-    user_id = fields.Many2one("res.users", string="By", readonly=True, ondelete="set null")
+    # Other changes of who or what is governed (e.g. the user an actor is).
+    old_value = fields.Char(readonly=True)
+    new_value = fields.Char(readonly=True)
+    reason = fields.Text(readonly=True, groups=MANAGER_GROUP)
+    # restrict: a user or company that appears in the log stays (archive it).
+    user_id = fields.Many2one("res.users", string="By", readonly=True, ondelete="restrict")
     date = fields.Datetime(required=True, readonly=True, default=fields.Datetime.now, index=True)
-    company_id = fields.Many2one("res.company", readonly=True, index=True)
+    company_id = fields.Many2one("res.company", readonly=True, index=True, ondelete="restrict")
+    chain_index = fields.Integer(readonly=True, copy=False, help="Position in the sealed chain.")
+    hash = fields.Char(
+        readonly=True, copy=False, help="Seal: chains this event to the previous one."
+    )
 
     def init(self):
         result = super().init()
-        self.env.cr.execute(
+        cr = self.env.cr
+        cr.execute(
             """CREATE INDEX IF NOT EXISTS ov_association_event_record_idx
                ON ov_association_event (model, res_id, id)"""
         )
+        # Before 18.0.1.2.0 events had the ORM's bookkeeping columns, whose
+        # foreign keys would now try to UPDATE events when a user is deleted.
+        for column in ("create_uid", "write_uid"):
+            cr.execute(
+                SQL(
+                    "ALTER TABLE ov_association_event DROP CONSTRAINT IF EXISTS %s",
+                    SQL.identifier(f"ov_association_event_{column}_fkey"),
+                )
+            )
+        audit_chain.install(cr)
         return result
+
+    @api.model
+    def _ov_append(self, vals_list):
+        """Write events on behalf of the system: nobody holds create rights."""
+        # sudo: the audit log is written by the library for whoever may make
+        # the change it records.
+        return self.sudo().create(vals_list)
 
     def write(self, vals):  # pylint: disable=method-required-super
         # Append-only: no write reaches the database, so there is no super().
         raise UserError(self.env._("Audit events cannot be changed."))
 
-    @api.ondelete(at_uninstall=False)
+    @api.ondelete(at_uninstall=True)
     def _unlink_never(self):
+        # at_uninstall=True: Odoo runs it under every context, including the
+        # module-uninstall key a client can send (the database refuses too).
         raise UserError(self.env._("Audit events cannot be deleted."))
+
+    # ------------------------------------------------------------------
+    # Integrity
+    # ------------------------------------------------------------------
+    def _ov_check_manager(self):
+        if not (self.env.su or self.env.user.has_group(MANAGER_GROUP)):
+            raise AccessError(self.env._("Only governance managers may verify the audit log."))
+
+    @api.model
+    def _cron_seal(self):
+        """Seal the events written since the last run (scheduled action)."""
+        return self._ov_seal()
+
+    def _ov_seal(self):
+        self.env.flush_all()
+        sealed = audit_chain.seal(self.env.cr)
+        self.invalidate_model(["chain_index", "hash"])  # written in SQL
+        return sealed
+
+    @api.model
+    def verify_audit_log(self):
+        """Seal what is not sealed yet, then check the whole chain.
+
+        Returns a JSON-able dict: ``ok``, ``checked`` (events verified),
+        ``unsealed`` (events another transaction is sealing right now) and,
+        when ``ok`` is false, ``first_broken`` (``event_id``,
+        ``chain_index``, ``kind``: ``altered`` or ``missing``).
+        """
+        self._ov_check_manager()
+        self._ov_seal()
+        checked, problem = audit_chain.verify(self.env.cr)
+        self.env.cr.execute("SELECT count(*) FROM ov_association_event WHERE chain_index IS NULL")
+        return {
+            "ok": problem is None,
+            "checked": checked,
+            "unsealed": self.env.cr.fetchone()[0],
+            "first_broken": problem,
+        }
+
+    @api.model
+    def action_verify_audit_log(self):
+        """Menu entry: verify the log and say what was found."""
+        result = self.verify_audit_log()
+        if result["ok"]:
+            message = self.env._(
+                "The audit log is intact: %(checked)s events verified.", checked=result["checked"]
+            )
+        else:
+            broken = result["first_broken"]
+            message = self.env._(
+                "The audit log was tampered with: event %(event)s (chain position "
+                "%(index)s) is %(kind)s. %(checked)s events before it are intact.",
+                event=broken["event_id"],
+                index=broken["chain_index"],
+                kind=self.env._("altered")
+                if broken["kind"] == "altered"
+                else self.env._("preceded by deleted events"),
+                checked=result["checked"],
+            )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Audit log verification"),
+                "message": message,
+                "type": "success" if result["ok"] else "danger",
+                "sticky": not result["ok"],
+            },
+        }
 
     def action_open_record(self):
         self.ensure_one()

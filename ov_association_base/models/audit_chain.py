@@ -1,0 +1,194 @@
+"""The audit log's integrity: immutable in the database, hash-chained.
+
+* A trigger refuses UPDATE, DELETE and TRUNCATE of ``ov_association_event``,
+  whoever runs them, through the ORM or in SQL. The one UPDATE it lets through
+  is sealing: filling ``chain_index`` and ``hash`` of an event not yet sealed,
+  nothing else changed.
+* Sealing chains events in the order they are sealed: event number n carries
+  ``sha256(hash of n-1 | its own content)``. It runs in batches (the
+  scheduled action, and before every verification), not on insert, so
+  concurrent governance writes never wait for one another on a chain head
+  (Odoo's accounting secures its entries the same way, after the fact).
+* ``verify`` walks the chain and reports the first broken link: an event
+  whose content no longer matches its hash (altered), or a gap in the chain
+  indexes (deleted).
+
+Escape hatch, for test fixtures and maintenance only, inside one transaction:
+``SET LOCAL ov_association.audit_maintenance = 'on'``. Uninstalling the base
+addon drops the trigger with its function (see ``audit_sql.drop_functions``).
+"""
+
+import hashlib
+import json
+
+from odoo.tools import SQL
+
+TABLE = "ov_association_event"
+GENESIS = "0" * 64
+# Any fixed number: the advisory lock that keeps two sealers apart.
+SEAL_LOCK = 0x0F_A55_0C1A7
+# What a hash covers, in this order.
+CONTENT = (
+    "id",
+    "model",
+    "res_id",
+    "event",
+    "old_state",
+    "new_state",
+    "old_kind",
+    "new_kind",
+    "old_value",
+    "new_value",
+    "reason",
+    "user_id",
+    "company_id",
+    "date",
+)
+
+_IMMUTABLE = f"""
+CREATE OR REPLACE FUNCTION ov_association_event_immutable() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF current_setting('ov_association.audit_maintenance', true) = 'on' THEN
+        RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+    END IF;
+    IF TG_OP = 'UPDATE' AND OLD.chain_index IS NULL AND OLD.hash IS NULL
+       AND to_jsonb(NEW) - 'chain_index' - 'hash' = to_jsonb(OLD) - 'chain_index' - 'hash'
+    THEN
+        RETURN NEW;  -- sealing
+    END IF;
+    RAISE EXCEPTION 'Governance audit events cannot be changed or deleted (% refused)', TG_OP
+        USING ERRCODE = 'insufficient_privilege';
+END $$;
+"""
+
+
+def install(cr):
+    cr.execute(_IMMUTABLE)
+    for name, timing in (
+        ("ov_event_immutable_rows", "BEFORE UPDATE OR DELETE ON {t} FOR EACH ROW"),
+        ("ov_event_immutable_truncate", "BEFORE TRUNCATE ON {t} FOR EACH STATEMENT"),
+    ):
+        cr.execute(SQL("DROP TRIGGER IF EXISTS %s ON %s", SQL.identifier(name), SQL.identifier(TABLE)))
+        cr.execute(
+            SQL(
+                "CREATE TRIGGER %s " + timing.format(t="%s") + " "
+                "EXECUTE FUNCTION ov_association_event_immutable()",
+                SQL.identifier(name),
+                SQL.identifier(TABLE),
+            )
+        )
+    cr.execute(
+        SQL(
+            "CREATE UNIQUE INDEX IF NOT EXISTS ov_association_event_chain_idx ON %s (chain_index)"
+            " WHERE chain_index IS NOT NULL",
+            SQL.identifier(TABLE),
+        )
+    )
+    cr.execute(
+        SQL(
+            "CREATE INDEX IF NOT EXISTS ov_association_event_unsealed_idx ON %s (id)"
+            " WHERE chain_index IS NULL",
+            SQL.identifier(TABLE),
+        )
+    )
+
+
+def digest(previous, row):
+    """The hash of one event: its predecessor's hash and its own content."""
+    content = [row[name] for name in CONTENT]
+    content[CONTENT.index("date")] = row["date"].isoformat() if row["date"] else None
+    text = previous + "|" + json.dumps(content, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _columns():
+    return SQL(", ").join(SQL.identifier(name) for name in CONTENT)
+
+
+def seal(cr, batch_size=5000):
+    """Chain every event not sealed yet; return how many were sealed.
+
+    Returns None when another transaction is sealing right now.
+    """
+    cr.execute("SELECT pg_try_advisory_xact_lock(%s)", [SEAL_LOCK])
+    if not cr.fetchone()[0]:
+        return None
+    cr.execute(
+        SQL(
+            "SELECT chain_index, hash FROM %s WHERE chain_index IS NOT NULL"
+            " ORDER BY chain_index DESC LIMIT 1",
+            SQL.identifier(TABLE),
+        )
+    )
+    index, previous = cr.fetchone() or (0, GENESIS)
+    sealed = 0
+    while True:
+        cr.execute(
+            SQL(
+                "SELECT %s FROM %s WHERE chain_index IS NULL ORDER BY id LIMIT %s",
+                _columns(),
+                SQL.identifier(TABLE),
+                batch_size,
+            )
+        )
+        rows = [dict(zip(CONTENT, values, strict=True)) for values in cr.fetchall()]
+        if not rows:
+            return sealed
+        ids, indexes, hashes = [], [], []
+        for row in rows:
+            index += 1
+            previous = digest(previous, row)
+            ids.append(row["id"])
+            indexes.append(index)
+            hashes.append(previous)
+        cr.execute(
+            SQL(
+                "UPDATE %s event SET chain_index = sealed.chain_index, hash = sealed.hash"
+                " FROM unnest(%s::integer[], %s::bigint[], %s::varchar[])"
+                " AS sealed(id, chain_index, hash) WHERE event.id = sealed.id",
+                SQL.identifier(TABLE),
+                ids,
+                indexes,
+                hashes,
+            )
+        )
+        sealed += len(rows)
+
+
+def verify(cr, batch_size=5000):
+    """Walk the sealed chain; the first broken link, or None if it holds.
+
+    Returns ``(events_checked, problem)`` where ``problem`` is None or a dict
+    with ``event_id``, ``chain_index`` and ``kind`` (``altered`` or
+    ``missing``: the events just before it in the chain were deleted).
+    """
+    previous, expected, checked = GENESIS, 1, 0
+    while True:
+        cr.execute(
+            SQL(
+                "SELECT %s, chain_index, hash FROM %s WHERE chain_index >= %s"
+                " ORDER BY chain_index LIMIT %s",
+                _columns(),
+                SQL.identifier(TABLE),
+                expected,
+                batch_size,
+            )
+        )
+        rows = cr.fetchall()
+        if not rows:
+            return checked, None
+        for values in rows:
+            row = dict(zip((*CONTENT, "chain_index", "hash"), values, strict=True))
+            problem = None
+            if row["chain_index"] != expected:
+                problem = "missing"
+            elif digest(previous, row) != row["hash"]:
+                problem = "altered"
+            if problem:
+                return checked, {
+                    "event_id": row["id"],
+                    "chain_index": row["chain_index"],
+                    "kind": problem,
+                }
+            previous, expected, checked = row["hash"], expected + 1, checked + 1
