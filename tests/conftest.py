@@ -21,3 +21,8 @@ def load_module(relative_path, name):
 @pytest.fixture(scope="session")
 def policy():
     return load_module("ov_association_base/policy.py", "ov_policy_under_test")
+
+
+@pytest.fixture(scope="session")
+def arguments():
+    return load_module("ov_association_base/arguments.py", "ov_arguments_under_test")

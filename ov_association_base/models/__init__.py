@@ -1,8 +1,10 @@
+from . import guard_mixin
 from . import lifecycle_mixin
 from . import kind_mixin
 from . import deletion_mixin
 from . import association_views
 from . import actor_subset_mixin
+from . import governed_queries
 from . import sa_association_mixin
 from . import actor_association_mixin
 from . import ov_sa
@@ -10,3 +12,4 @@ from . import ov_actor
 from . import ov_sa_membership
 from . import ov_association_event
 from . import ov_governance_cron
+from . import ir_http

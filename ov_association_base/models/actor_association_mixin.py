@@ -41,6 +41,8 @@ class OvActorAssociationMixin(models.AbstractModel):
                 if not cls._abstract and issubclass(cls, sa_mixin)
             ],
         )
+        # name_search finds a row by what its display name shows.
+        type(self)._rec_names_search = ["actor_id", self._ov_parent_field]
 
     def init(self):
         super().init()

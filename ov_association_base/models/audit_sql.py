@@ -7,8 +7,10 @@ deleted SA row cascades to its actor rows, without any ORM call.
 
 from odoo.tools import SQL
 
-# One audit event per deleted row, whoever deletes it. The ORM's unlink sets
-# ov_association.uid; rows removed by a cascade are attributed to no user.
+# One audit event per deleted row, whoever deletes it. ov_association.uid
+# names the user: set for the whole request by ir_http (so a cascade from a
+# deleted target is attributed to whoever deleted it) and by the lifecycle's
+# unlink. A cascade outside any request (a script, XML-RPC) has no user.
 _AUDIT_DELETE = """
 CREATE OR REPLACE FUNCTION ov_association_audit_delete() RETURNS trigger
 LANGUAGE plpgsql AS $$
@@ -18,14 +20,13 @@ DECLARE
     stamp timestamp := now() AT TIME ZONE 'UTC';
 BEGIN
     INSERT INTO ov_association_event (
-        model, res_id, event, old_state, old_kind, reason, user_id, company_id,
-        date, create_uid, create_date, write_uid, write_date)
+        model, res_id, event, old_state, old_kind, reason, user_id, company_id, date)
     VALUES (
         TG_ARGV[0], OLD.id, 'delete', old_row->>'state', old_row->>'association_kind',
-        CASE WHEN deleter IS NULL
+        CASE WHEN current_setting('ov_association.unlinking', true)
+                  IS DISTINCT FROM TG_TABLE_NAME
              THEN 'Removed by the database with its target or parent row' END,
-        deleter, (old_row->>'company_id')::integer,
-        stamp, deleter, stamp, deleter, stamp);
+        deleter, (old_row->>'company_id')::integer, stamp);
     RETURN OLD;
 END $$;
 """
@@ -36,16 +37,17 @@ CREATE OR REPLACE FUNCTION ov_association_audit_target_emptied() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
     new_row jsonb := to_jsonb(NEW);
+    deleter integer := NULLIF(current_setting('ov_association.uid', true), '')::integer;
     stamp timestamp := now() AT TIME ZONE 'UTC';
 BEGIN
     INSERT INTO ov_association_event (
         model, res_id, event, old_state, new_state, old_kind, new_kind, reason,
-        company_id, date, create_date, write_date)
+        user_id, company_id, date)
     VALUES (
         TG_ARGV[0], NEW.id, 'target_deleted', new_row->>'state', new_row->>'state',
         new_row->>'association_kind', new_row->>'association_kind',
         'The governed record was deleted; the association no longer governs anything',
-        (new_row->>'company_id')::integer, stamp, stamp, stamp);
+        deleter, (new_row->>'company_id')::integer, stamp);
     RETURN NEW;
 END $$;
 """
@@ -82,6 +84,23 @@ BEGIN
     RETURN NEW;
 END $$;
 """
+
+
+def set_deleting_user(cr, uid):
+    """Name the user the delete triggers attribute deletions to, for this
+    transaction; return the value it replaces."""
+    return _set_local(cr, "ov_association.uid", str(uid or ""))
+
+
+def set_unlinking_table(cr, table):
+    """Tell the delete trigger which table the ORM deletes from right now:
+    rows of any other table are going with their target or parent."""
+    return _set_local(cr, "ov_association.unlinking", table or "")
+
+
+def _set_local(cr, name, value):
+    cr.execute("SELECT current_setting(%s, true), set_config(%s, %s, true)", [name, name, value])
+    return cr.fetchone()[0] or ""
 
 
 def ensure_functions(cr):
@@ -181,5 +200,6 @@ def drop_functions(cr):
         "ov_association_audit_target_emptied",
         "ov_association_cache_fill",
         "ov_association_cache_follow",
+        "ov_association_event_immutable",
     ):
         cr.execute(SQL("DROP FUNCTION IF EXISTS %s() CASCADE", SQL.identifier(function)))

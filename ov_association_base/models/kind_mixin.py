@@ -107,8 +107,14 @@ class OvAssociationKindMixin(models.AbstractModel):
 
     def action_change_kind(self, new_kind, reason):
         """Change the kind of non-draft rows: validated, exclusive, audited."""
-        if not reason:
-            raise UserError(self.env._("Changing the kind of an association needs a reason."))
+        if not reason or not isinstance(reason, str):
+            raise UserError(
+                self.env._("reason: changing the kind of an association needs a reason (a text).")
+            )
+        if not isinstance(new_kind, str):
+            raise UserError(
+                self.env._("new_kind must be a kind (a text), not %(value)r.", value=new_kind)
+            )
         ended = self.filtered(lambda r: r.state in policy.TERMINAL_STATES)
         if ended:
             raise UserError(

@@ -4,13 +4,10 @@ from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
+from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
+
 from .. import policy
 from . import audit_sql, schema_sql
-
-# Context value that lets the lifecycle code write protected fields. It is an
-# object, so it cannot be forged through RPC (where a context is JSON).
-SYSTEM_WRITE = object()
-SYSTEM_WRITE_KEY = "ov_association_system_write"
 
 
 class OvAssociationLifecycleMixin(models.AbstractModel):
@@ -21,6 +18,7 @@ class OvAssociationLifecycleMixin(models.AbstractModel):
     """
 
     _name = "ov.association.lifecycle.mixin"
+    _inherit = "ov.association.guard.mixin"
     _description = "Association lifecycle (state, window, audit)"
 
     # Fields only the lifecycle code may write, whatever the row's state.
@@ -139,15 +137,8 @@ class OvAssociationLifecycleMixin(models.AbstractModel):
         return [("id", "in" if positive else "not in", self._ov_effective_ids())]
 
     # ------------------------------------------------------------------
-    # Protected writes
+    # Protected writes (the guard mixin refuses derived fields)
     # ------------------------------------------------------------------
-    def _ov_system_write(self, vals):
-        """Write fields reserved to the lifecycle code."""
-        return self.with_context(**{SYSTEM_WRITE_KEY: SYSTEM_WRITE}).write(vals)
-
-    def _ov_is_system_write(self):
-        return self.env.context.get(SYSTEM_WRITE_KEY) is SYSTEM_WRITE
-
     @api.model_create_multi
     def create(self, vals_list):
         if not self._ov_is_system_write():
@@ -224,9 +215,18 @@ class OvAssociationLifecycleMixin(models.AbstractModel):
         """Override to say what to do instead of editing ``names`` after the draft."""
         return self.env._("End it and create a new row instead.")
 
-    @api.ondelete(at_uninstall=False)
+    @api.ondelete(at_uninstall=True)
     def _unlink_only_drafts(self):
+        """Only drafts can be deleted (their history stays otherwise).
+
+        ``at_uninstall=True``: Odoo runs the hook whatever the context; with
+        ``False`` it would skip it under the module-uninstall key, which any
+        RPC caller can send. Only a real module uninstall, which runs as the
+        superuser (no client can), removes used rows of its module.
+        """
         if self._ov_is_system_write():
+            return
+        if self.env.su and self.env.context.get(MODULE_UNINSTALL_FLAG):
             return
         used = self.filtered(lambda r: r.state != "draft")
         if used:
@@ -241,43 +241,56 @@ class OvAssociationLifecycleMixin(models.AbstractModel):
 
     def unlink(self):
         # The deletion event is written by a database trigger (it also sees
-        # rows removed by a cascade); tell it who deletes.
-        self.env.cr.execute(
-            "SELECT set_config('ov_association.uid', %s, true)", [str(self.env.uid)]
-        )
+        # rows removed by a cascade); tell it who deletes, then restore what
+        # the request had set (see ir_http).
+        cr = self.env.cr
+        previous_user = audit_sql.set_deleting_user(cr, self.env.uid)
+        previous_table = audit_sql.set_unlinking_table(cr, self._table)
         try:
             return super().unlink()
         finally:
-            self.env.cr.execute("SELECT set_config('ov_association.uid', '', true)")
+            audit_sql.set_unlinking_table(cr, previous_table)
+            audit_sql.set_deleting_user(cr, previous_user)
 
     # ------------------------------------------------------------------
     # Transitions
     # ------------------------------------------------------------------
     def action_activate(self):
-        return self._ov_transition("active")
+        return self._ov_transition("active", method="action_activate")
 
     def action_suspend(self, reason=None):
-        return self._ov_transition("suspended", reason)
+        return self._ov_transition("suspended", reason, method="action_suspend")
 
     def action_resume(self):
-        return self._ov_transition("active")
+        return self._ov_transition("active", method="action_resume")
 
     def action_expire(self, reason=None):
-        return self._ov_transition("expired", reason)
+        return self._ov_transition("expired", reason, method="action_expire")
 
     def action_revoke(self, reason=None):
-        return self._ov_transition("revoked", reason)
+        return self._ov_transition("revoked", reason, method="action_revoke")
 
-    def _ov_transition(self, new_state, reason=None):
-        """Move every record to ``new_state``, checked, audited and propagated."""
+    def _ov_transition(self, new_state, reason=None, method=None):
+        """Move every record to ``new_state``, checked, audited and propagated.
+
+        With ``method``, each row's move must be the one that method performs
+        in DESIGN §3 (``action_resume`` resumes suspended rows, it does not
+        activate drafts).
+        """
+        if reason is not None and not isinstance(reason, str):
+            raise UserError(self.env._("reason must be a text, got %(value)r.", value=reason))
         for record in self:
-            if not policy.transition_allowed(record.state, new_state):
+            allowed = policy.transition_allowed(record.state, new_state)
+            if allowed and method and policy.TRANSITIONS[(record.state, new_state)] != method:
+                allowed = False
+            if not allowed:
                 raise UserError(
                     self.env._(
-                        "%(record)s: a row cannot go from %(old)s to %(new)s.",
+                        "%(record)s: a row cannot go from %(old)s to %(new)s%(through)s.",
                         record=record.display_name,
                         old=record.state,
                         new=new_state,
+                        through=f" ({method})" if method else "",
                     )
                 )
         if not self:
@@ -381,9 +394,7 @@ class OvAssociationLifecycleMixin(models.AbstractModel):
             }
             for index, record in enumerate(self)
         ]
-        # sudo: the audit log is written by the system on behalf of whoever
-        # may change the association; nobody holds create rights on it.
-        self.env["ov.association.event"].sudo().create(vals_list)
+        self.env["ov.association.event"]._ov_append(vals_list)
 
     @api.model
     @tools.ormcache()

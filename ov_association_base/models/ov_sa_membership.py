@@ -13,6 +13,7 @@ class OvSaMembership(models.Model):
     _description = "SA membership"
     _check_company_auto = True
     _order = "id desc"
+    _rec_names_search = ["actor_id", "sa_id", "sa_id.code"]
 
     sa_id = fields.Many2one(
         "ov.sa",

@@ -1,14 +1,9 @@
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from .. import policy
 from . import schema_sql
-
-
-def _records_to_ids(self, value, *args, **kwargs):
-    """RPC form of a recordset of another model: its ids."""
-    return value.ids
 
 
 class OvSaAssociationMixin(models.AbstractModel):
@@ -27,6 +22,7 @@ class OvSaAssociationMixin(models.AbstractModel):
         "ov.association.kind.mixin",
         "ov.association.deletion.mixin",
         "ov.association.views.mixin",
+        "ov.association.governed.query.mixin",
     ]
     _description = "SA association"
     _check_company_auto = True
@@ -57,6 +53,8 @@ class OvSaAssociationMixin(models.AbstractModel):
             "_ov_target_field",
             ("_ov_target_field", "_ov_deletion_policy", "_ov_allowed_kinds", "_ov_exclusive_kinds"),
         )
+        # name_search finds a row by what its display name shows.
+        type(self)._rec_names_search = ["sa_id.code", "sa_id", self._ov_target_field]
         # Every governed query needs the actor layer: found once per registry
         # setup (all fields are set up by now) and kept on the model's class.
         type(self)._ov_actor_model_name = next(
@@ -186,162 +184,4 @@ class OvSaAssociationMixin(models.AbstractModel):
         children.filtered(lambda c: c.state == "draft").action_revoke(why)
         children.filtered(lambda c: c.state in ("active", "suspended"))._ov_transition(
             new_state, why
-        )
-
-    # ------------------------------------------------------------------
-    # Governed queries (DESIGN §4): SQL subqueries, never id lists
-    # ------------------------------------------------------------------
-    def _ov_target_query(self, actor=None, sa=None, kinds=None, target_id=None):
-        """SQL subquery selecting the ids of governed targets.
-
-        With ``actor``: the targets that actor reaches (its effective actor
-        rows, optionally inside ``sa``); with only ``sa``: the targets of that
-        SA's effective rows. ``kinds`` filters on the layer queried;
-        ``target_id`` keeps only that record's own association rows. Use it as
-        ``('id', 'in', query)`` on the target model. Written directly in SQL:
-        it is on every governed read, and needs no domain parsing.
-        """
-        now = fields.Datetime.now()
-        if actor:
-            actor_model = self._ov_actor_model()
-            if actor_model is None:
-                return SQL("(SELECT 1 WHERE FALSE)")
-            table = actor_model._table
-            conditions = [actor_model._ov_reach_sql(table, actor.id, now)]
-            if sa:
-                conditions.append(
-                    SQL(
-                        "%s IN (SELECT id FROM %s WHERE sa_id = %s)",
-                        SQL.identifier(table, actor_model._ov_parent_field),
-                        SQL.identifier(self._table),
-                        sa.id,
-                    )
-                )
-            column = "ov_target_id"
-        elif sa:
-            table = self._table
-            conditions = [
-                SQL("%s = %s", SQL.identifier(table, "sa_id"), sa.id),
-                self._ov_effective_sql(table, now),
-            ]
-            column = self._ov_target_field
-        else:
-            raise UserError(self.env._("A governed query needs an actor or an SA."))
-        if kinds:
-            kinds = [kinds] if isinstance(kinds, str) else kinds  # one kind, over RPC
-            conditions.append(
-                SQL("%s IN %s", SQL.identifier(table, "association_kind"), tuple(kinds))
-            )
-        if target_id:
-            conditions.append(SQL("%s = %s", SQL.identifier(table, column), int(target_id)))
-        subquery = SQL(
-            "(SELECT %s FROM %s WHERE %s)",
-            SQL.identifier(table, column),
-            SQL.identifier(table),
-            SQL(" AND ").join(conditions),
-        )
-        return self._ov_expand_target_query(subquery)
-
-    def _ov_expand_target_query(self, subquery):
-        """Override to widen governed ids to a collection (e.g. child locations)."""
-        return subquery
-
-    def _ov_governed_subject(self, actor_id, sa_id):
-        """Resolve and authorise the actor/SA a governed query is about.
-
-        Managers (and code running as superuser) may ask about anyone; other
-        users about their own actor and the SAs they are an effective member of.
-        """
-        Actor = self.env["ov.actor"]
-        privileged = self.env.su or self.env.user.has_group("ov_association_base.group_ov_manager")
-        if privileged and (actor_id or sa_id):
-            return Actor.browse(actor_id or ()), self.env["ov.sa"].browse(sa_id or ())
-        own = Actor._ov_current_actor()
-        if not actor_id and not sa_id:
-            if not own:
-                raise UserError(
-                    self.env._("User %(user)s has no governance actor.", user=self.env.user.name)
-                )
-            actor_id = own.id
-        if actor_id and not privileged and actor_id != own.id:
-            raise AccessError(
-                self.env._("Only governance managers may query the reach of another actor.")
-            )
-        if sa_id and not actor_id and not privileged:
-            member = self.env["ov.sa.membership"].search_count(
-                [
-                    ("is_effective", "=", True),
-                    ("sa_id", "=", sa_id),
-                    ("actor_id", "=", own.id),
-                ],
-                limit=1,
-            )
-            if not member:
-                raise AccessError(
-                    self.env._("Only members of an SA and governance managers may query its scope.")
-                )
-        return Actor.browse(actor_id or ()), self.env["ov.sa"].browse(sa_id or ())
-
-    @api.model
-    @api.returns("self", downgrade=_records_to_ids)
-    def search_governed_targets(
-        self,
-        actor_id=None,
-        sa_id=None,
-        kinds=None,
-        domain=None,
-        limit=None,
-        offset=0,
-        order=None,
-    ):
-        """Governed targets of an actor (default: the user's) or of an SA.
-
-        Returns records of the target model (ids over RPC).
-        """
-        actor, sa = self._ov_governed_subject(actor_id, sa_id)
-        query = self._ov_governed_search(actor, sa, kinds, domain, limit, offset, order)
-        return self.env[self._ov_target_model()].browse(query)
-
-    def _ov_governed_search(
-        self, actor, sa, kinds=None, domain=None, limit=None, offset=0, order=None
-    ):
-        """The target-model ``Query`` behind ``search_governed_targets``.
-
-        Access rights and record rules of the target model apply as in any
-        search; the governed ids are one more condition.
-        """
-        Target = self.env[self._ov_target_model()]
-        query = Target._search(
-            domain or [], offset=offset, limit=limit, order=order or Target._order
-        )
-        if query.is_empty():  # the domain alone excludes everything
-            return query
-        # The governed ids are computed once (an InitPlan) and the target is
-        # probed by primary key: no semi-join for the planner to weigh. Same
-        # rows as ('id', 'in', _ov_target_query(...)), fewer steps to plan.
-        query.add_where(
-            SQL(
-                "%s = ANY(ARRAY%s)",
-                SQL.identifier(query.table, "id"),
-                self._ov_target_query(actor=actor, sa=sa, kinds=kinds),
-            )
-        )
-        return query
-
-    @api.model
-    def check_governed(self, target_id, actor_id=None, kinds=None):
-        """Whether the actor (default: the user's) may reach ``target_id``."""
-        actor, _sa = self._ov_governed_subject(actor_id, None)
-        self.env.cr.execute(self._ov_check_query(actor, int(target_id), kinds))
-        return bool(self.env.cr.fetchone()[0])
-
-    def _ov_check_query(self, actor, target_id, kinds=None):
-        """SQL answering whether ``actor`` reaches ``target_id`` (one index probe).
-
-        Override together with ``_ov_expand_target_query``: a collection also
-        covers records that have no association row of their own.
-        """
-        return SQL(
-            "SELECT EXISTS %s",
-            self._ov_target_query(actor=actor, kinds=kinds, target_id=target_id),
         )

@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from .reason_wizard import rows_from_context
+from .reason_wizard import rows_from_context, wizard_rows
 
 
 class OvAssociationKindWizard(models.TransientModel):
@@ -17,10 +17,11 @@ class OvAssociationKindWizard(models.TransientModel):
     @api.model
     def _selection_new_kind(self):
         model = self.env.context.get("active_model") or self.env.context.get("default_res_model")
-        if not model or model not in self.env:
+        kind_models = self.env["ov.association.kind.mixin"]._ov_concrete_models()
+        if model not in kind_models:
             # Every kind any model knows, so stored values always display.
             kinds = {}
-            for name in self.env["ov.association.kind.mixin"]._ov_concrete_models():
+            for name in kind_models:
                 kinds.update(dict(self.env[name]._fields["association_kind"].selection))
             return (
                 list(kinds.items())
@@ -36,7 +37,7 @@ class OvAssociationKindWizard(models.TransientModel):
 
     def action_confirm(self):
         self.ensure_one()
-        self.env[self.res_model].browse(self.res_ids).exists().action_change_kind(
+        wizard_rows(self, "ov.association.kind.mixin").action_change_kind(
             self.new_kind, self.reason
         )
         return {"type": "ir.actions.act_window_close"}

@@ -1,0 +1,79 @@
+"""Validation of the public API's arguments: every bad value named, good ones normalised."""
+
+import pytest
+
+ALLOWED = ("assignment", "access")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(None, None), (False, None), (7, 7)],
+)
+def test_record_id_accepts_ids_and_absence(arguments, value, expected):
+    assert arguments.record_id("sa_id", value) == expected
+
+
+@pytest.mark.parametrize("value", [True, 0, -3, "12", [12], 1.5, {"id": 1}])
+def test_record_id_refuses_anything_else_and_names_the_argument(arguments, value):
+    with pytest.raises(arguments.ArgumentError, match="^sa_id must be the id of a record"):
+        arguments.record_id("sa_id", value)
+
+
+def test_record_id_required(arguments):
+    with pytest.raises(arguments.ArgumentError, match="^target_id is required"):
+        arguments.record_id("target_id", None, required=True)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (None, None),
+        (False, None),
+        ([], None),
+        ("access", ["access"]),
+        (["access", "assignment"], ["access", "assignment"]),
+        (("access",), ["access"]),
+    ],
+)
+def test_kinds_normalised(arguments, value, expected):
+    assert arguments.kinds(value, ALLOWED) == expected
+
+
+@pytest.mark.parametrize("value", [[["access"]], 3, True, {"kind": "access"}, [{"a": 1}], [1]])
+def test_kinds_of_the_wrong_shape(arguments, value):
+    with pytest.raises(arguments.ArgumentError, match="^kinds must be a kind or a list of kinds"):
+        arguments.kinds(value, ALLOWED)
+
+
+def test_unknown_kind_is_named(arguments):
+    with pytest.raises(arguments.ArgumentError, match=r"^kinds: 'binding' is not a kind"):
+        arguments.kinds(["access", "binding"], ALLOWED)
+
+
+@pytest.mark.parametrize(("value", "expected"), [(None, 0), (0, 0), (80, 80)])
+def test_count(arguments, value, expected):
+    assert arguments.count("offset", value, default=0) == expected
+
+
+@pytest.mark.parametrize("value", [-1, "10", True, 2.0])
+def test_count_refused(arguments, value):
+    with pytest.raises(arguments.ArgumentError, match="^limit must be a non-negative integer"):
+        arguments.count("limit", value)
+
+
+def test_record_ids(arguments):
+    assert arguments.record_ids("res_ids", [3, 4]) == [3, 4]
+    with pytest.raises(arguments.ArgumentError, match="^res_ids must be a list"):
+        arguments.record_ids("res_ids", "3,4")
+    with pytest.raises(arguments.ArgumentError, match=r"^res_ids\[1\] must be the id"):
+        arguments.record_ids("res_ids", [3, "4"])
+
+
+def test_domain_and_text(arguments):
+    assert arguments.domain(None) == []
+    assert arguments.domain((("name", "=", "x"),)) == [("name", "=", "x")]
+    with pytest.raises(arguments.ArgumentError, match="^domain must be a list"):
+        arguments.domain("[('name', '=', 'x')]")
+    assert arguments.text("order", "name desc") == "name desc"
+    with pytest.raises(arguments.ArgumentError, match="^order must be a text"):
+        arguments.text("order", ["name"])
