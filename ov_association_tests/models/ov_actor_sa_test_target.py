@@ -17,3 +17,9 @@ class OvActorSaTestTarget(models.Model):
         ondelete="cascade",
         index=True,
     )
+    # Shown in the default views; a related field, so reading it needs the
+    # right to read the parent row and the target (the side-door tests use it).
+    target_name = fields.Char(related="sa_test_target_id.target_id.name", string="Target")
+
+    def _ov_view_fields(self):
+        return ["target_name", *super()._ov_view_fields()]

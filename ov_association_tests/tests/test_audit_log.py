@@ -1,0 +1,146 @@
+"""The audit log: immutable in the database, hash-chained, verified (DESIGN §5)."""
+
+import psycopg2.errors
+
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import tagged
+from odoo.tools import mute_logger
+
+from .common import ConformanceCase
+
+
+@tagged("post_install", "-at_install", "ov_audit")
+class TestAuditLog(ConformanceCase):
+    def _some_events(self):
+        pair = next(p for p in self.pairs if p.sa_model == "ov.sa_test_target")
+        row = self.make_sa_row(pair, "active")
+        row.action_suspend(reason="audit test")
+        row.action_resume()
+        self.env.flush_all()
+        return self.events(row)
+
+    def _as_superuser_past_the_triggers(self, statement, params):
+        """What a database superuser can do: switch the triggers off and write."""
+        self.env.cr.execute("SET LOCAL session_replication_role = replica")
+        try:
+            self.env.cr.execute(statement, params)
+        finally:
+            self.env.cr.execute("SET LOCAL session_replication_role = origin")
+        self.env.invalidate_all()
+
+    def test_database_refuses_changes(self):
+        """UPDATE, DELETE and TRUNCATE are refused in SQL, not only by the ORM."""
+        events = self._some_events()
+        for statement in (
+            "UPDATE ov_association_event SET reason = 'rewritten' WHERE id = %s",
+            "UPDATE ov_association_event SET user_id = NULL WHERE id = %s",
+            "DELETE FROM ov_association_event WHERE id = %s",
+        ):
+            with (
+                self.subTest(statement=statement),
+                mute_logger("odoo.sql_db"),
+                self.assertRaises(psycopg2.errors.InsufficientPrivilege),
+                self.env.cr.savepoint(),
+            ):
+                self.env.cr.execute(statement, [events[-1].id])
+        with (
+            mute_logger("odoo.sql_db"),
+            self.assertRaises(psycopg2.errors.InsufficientPrivilege),
+            self.env.cr.savepoint(),
+        ):
+            self.env.cr.execute("TRUNCATE ov_association_event")
+        # Sealing is the one change let through, and only once.
+        self.assertTrue(self.env["ov.association.event"].verify_audit_log()["ok"])
+        with (
+            mute_logger("odoo.sql_db"),
+            self.assertRaises(psycopg2.errors.InsufficientPrivilege),
+            self.env.cr.savepoint(),
+        ):
+            self.env.cr.execute(
+                "UPDATE ov_association_event SET hash = 'x' WHERE id = %s", [events[-1].id]
+            )
+        # The ORM says it in words.
+        with self.assertRaises(UserError):
+            events.unlink()
+        with self.assertRaises(UserError):
+            events.with_context(module_uninstall=True).unlink()
+
+    def test_untouched_log_verifies(self):
+        events = self._some_events()
+        result = self.env["ov.association.event"].verify_audit_log()
+        self.assertEqual(result["ok"], True)
+        self.assertEqual(result["first_broken"], None)
+        self.assertEqual(result["unsealed"], 0)
+        self.assertGreaterEqual(result["checked"], len(events))
+        # Sealed in order, each chained to the one before.
+        indexes = events.mapped("chain_index")
+        self.assertEqual(indexes, list(range(indexes[0], indexes[0] + len(events))))
+        self.assertTrue(all(len(event.hash) == 64 for event in events))
+        # Only managers verify.
+        with self.assertRaises(AccessError):
+            self.env["ov.association.event"].with_user(self.member_user).verify_audit_log()
+        action = (
+            self.env["ov.association.event"].with_user(self.manager_user).action_verify_audit_log()
+        )
+        self.assertEqual(action["params"]["type"], "success")
+
+    def test_altered_event_is_found(self):
+        events = self._some_events()
+        Event = self.env["ov.association.event"]
+        self.assertTrue(Event.verify_audit_log()["ok"])
+        altered = events[1]
+        self._as_superuser_past_the_triggers(
+            "UPDATE ov_association_event SET reason = 'nothing happened' WHERE id = %s",
+            [altered.id],
+        )
+        result = Event.verify_audit_log()
+        self.assertEqual(result["ok"], False)
+        self.assertEqual(
+            result["first_broken"],
+            {"event_id": altered.id, "chain_index": altered.chain_index, "kind": "altered"},
+        )
+        action = Event.action_verify_audit_log()
+        self.assertEqual(action["params"]["type"], "danger")
+        self.assertIn(str(altered.id), action["params"]["message"])
+
+    def test_rehashed_event_breaks_the_next_link(self):
+        """Recomputing the altered event's own hash does not help: the next one breaks."""
+        events = self._some_events()
+        Event = self.env["ov.association.event"]
+        self.assertTrue(Event.verify_audit_log()["ok"])
+        altered, following = events[1], events[2]
+        self._as_superuser_past_the_triggers(
+            "UPDATE ov_association_event SET user_id = NULL, hash = %s WHERE id = %s",
+            ["f" * 64, altered.id],
+        )
+        result = Event.verify_audit_log()
+        self.assertEqual(result["first_broken"]["event_id"], altered.id)
+        self.assertEqual(result["first_broken"]["kind"], "altered")
+        self.assertNotEqual(following.id, altered.id)
+
+    def test_deleted_event_is_found(self):
+        events = self._some_events()
+        Event = self.env["ov.association.event"]
+        self.assertTrue(Event.verify_audit_log()["ok"])
+        deleted, following = events[1], events[2]
+        self._as_superuser_past_the_triggers(
+            "DELETE FROM ov_association_event WHERE id = %s", [deleted.id]
+        )
+        result = Event.verify_audit_log()
+        self.assertEqual(result["ok"], False)
+        self.assertEqual(
+            result["first_broken"],
+            {"event_id": following.id, "chain_index": following.chain_index, "kind": "missing"},
+        )
+
+    def test_new_events_chain_on(self):
+        """Events written after a seal continue the chain."""
+        self._some_events()
+        Event = self.env["ov.association.event"]
+        first = Event.verify_audit_log()["checked"]
+        later = self._some_events()
+        self.assertFalse(any(later.mapped("chain_index")))
+        self.assertEqual(Event._cron_seal(), len(later))
+        self.assertEqual(Event.verify_audit_log(), {
+            "ok": True, "checked": first + len(later), "unsealed": 0, "first_broken": None
+        })
