@@ -277,7 +277,7 @@ class OvAssociationLifecycleMixin(models.AbstractModel):
         in DESIGN §3 (``action_resume`` resumes suspended rows, it does not
         activate drafts).
         """
-        if reason is not None and not isinstance(reason, str):
+        if reason not in (None, False) and not isinstance(reason, str):
             raise UserError(self.env._("reason must be a text, got %(value)r.", value=reason))
         for record in self:
             allowed = policy.transition_allowed(record.state, new_state)

@@ -15,18 +15,20 @@ class OvSaMembership(models.Model):
     _order = "id desc"
     _rec_names_search = ["actor_id", "sa_id", "sa_id.code"]
 
+    # restrict: deleting an SA or an actor must not take used memberships
+    # with it (only drafts are deleted, DESIGN §5); archive them instead.
     sa_id = fields.Many2one(
         "ov.sa",
         string="SA",
         required=True,
-        ondelete="cascade",
+        ondelete="restrict",
         index=True,
         check_company=True,
     )
     actor_id = fields.Many2one(
         "ov.actor",
         required=True,
-        ondelete="cascade",
+        ondelete="restrict",
         index=True,
         check_company=True,
     )

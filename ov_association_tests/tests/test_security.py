@@ -4,9 +4,12 @@ The over-HTTP version of these attacks is ``test_adversarial_rpc.py``; here
 each rule is checked in the ORM, at every point it applies.
 """
 
+import psycopg2.errors
+
 from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
+from odoo.tools import mute_logger
 
 from odoo.addons.ov_association_base.models import audit_sql
 
@@ -100,6 +103,17 @@ class TestSideDoors(ConformanceCase):
             membership.with_user(self.manager_user).with_context(**uninstall).unlink()
         self.assertEqual(membership.state, "active")
         self.assertTrue(row.is_effective)
+        # Nor do they go with their actor or SA (the database refuses).
+        for owner in (member, self.sa):
+            with (
+                self.subTest(owner=owner._name),
+                mute_logger("odoo.sql_db"),
+                self.assertRaises(psycopg2.errors.ForeignKeyViolation),
+                self.env.cr.savepoint(),
+            ):
+                owner.with_user(self.manager_user).unlink()
+                self.env.flush_all()
+        self.assertEqual(membership.state, "active")
         # A real module uninstall runs as the superuser: that may remove them.
         draft = self.make_sa_row(self.test_pair, "active")
         draft.with_context(**uninstall).unlink()
