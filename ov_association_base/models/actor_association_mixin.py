@@ -110,9 +110,21 @@ class OvActorAssociationMixin(models.AbstractModel):
         return ["actor_id", self._ov_parent_field]
 
     def _compute_display_name(self):
+        # Named only as far as the real user may read (see the SA layer's).
+        visible = self._ov_readable(self)
+        parents = self._ov_readable(self.mapped(self._ov_parent_field))
         for record in self:
-            parent = record._ov_parent().display_name or self.env._("deleted association")
-            record.display_name = f"{record.actor_id.name or '?'} @ {parent}"
+            if record not in visible:
+                record.display_name = self.env._("Restricted association")
+                continue
+            parent = record._ov_parent()
+            if not parent:
+                parent_name = self.env._("deleted association")
+            elif parent in parents:
+                parent_name = parent.display_name
+            else:
+                parent_name = self.env._("restricted association")
+            record.display_name = f"{record.actor_id.name or '?'} @ {parent_name}"
 
     def action_open_target(self):
         """Open the governed record of this actor association."""

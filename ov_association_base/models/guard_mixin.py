@@ -1,5 +1,5 @@
 from odoo import api, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 # Context value that lets the library's own code write protected fields. It is
 # an object, so it cannot be forged through RPC (where a context is JSON).
@@ -11,10 +11,14 @@ class OvAssociationGuardMixin(models.AbstractModel):
     """No side doors on a governed row (DESIGN §5).
 
     * Related fields that are not stored are evaluated with the reader's
-      rights, not as superuser: reading one needs the right to read every
-      record on its path (the parent row, the governed record). Odoo computes
-      them as superuser by default, which let ``onchange`` on a new row show a
-      governed record its caller could not read.
+      rights, not as superuser: a row shows the value only when its reader
+      may read every record on the path (the parent row, the governed
+      record), and is empty otherwise. Odoo computes them as superuser by
+      default, and answers from its cache without checking access, so a
+      value fetched once as superuser (a many2one's display name, which
+      Odoo's web client always reads as superuser) showed through them.
+    * ``onchange`` takes only records its caller may read: the values it is
+      given name nothing the caller could not see (DESIGN §5).
     * Derived fields (stored computes and related fields, such as
       ``company_id``, and the fields listed in ``_ov_system_fields``) are
       written only by the library itself, never by a caller, at creation or
@@ -29,6 +33,113 @@ class OvAssociationGuardMixin(models.AbstractModel):
         for field in self._fields.values():
             if field.related and not field.store:
                 field.compute_sudo = False
+
+    def _ov_readable(self, records):
+        """The part of ``records`` the real user may read, even under sudo().
+
+        New records (not saved yet) are the user's own: readable.
+        """
+        saved = records.filtered("id")
+        if not saved:
+            return records
+        return saved.sudo(False)._filtered_access("read").sudo(records.env.su) | (records - saved)
+
+    def _compute_field_value(self, field):
+        if not (field.related and not field.store) or self.env.su:
+            return super()._compute_field_value(field)
+        # Walk the path one hop at a time, keeping only the rows whose next
+        # record the user may read: access is checked here, explicitly, not
+        # left to a fetch that a cached value would skip.
+        *hops, last = field.related.split(".")
+        values = {record: record for record in self}
+        model = self
+        for name in hops:
+            model = self.env[model._fields[name].comodel_name]
+            values = {record: value[name][:1] for record, value in values.items()}
+            reached = model.browse().union(*values.values())
+            readable = self._ov_readable(reached)
+            values = {record: value for record, value in values.items() if value in readable}
+        for record in self:
+            if record in values:
+                record[field.name] = field._process_related(values[record][last], record.env)
+            else:
+                record[field.name] = False
+
+    # ------------------------------------------------------------------
+    # Display names of governed records and rows: Odoo shows a many2one's
+    # name as superuser; on governed rows, only what the reader may read.
+    # ------------------------------------------------------------------
+    @api.model
+    def _ov_masked_many2ones(self):
+        """Many2one fields of this model that point at a governed record or row."""
+        sa_models = self.env["ov.sa.association.mixin"]._ov_concrete_models()
+        sensitive = {
+            *sa_models,
+            *(self.env[name]._ov_target_model() for name in sa_models),
+            *self.env["ov.association.lifecycle.mixin"]._ov_concrete_models(),
+        }
+        return [
+            name
+            for name, field in self._fields.items()
+            if field.type == "many2one" and field.comodel_name in sensitive
+        ]
+
+    def _ov_mask_names(self, values_list, names, get_id, restricted):
+        """Replace the names of records the reader cannot read by ``restricted(id)``."""
+        for name in names:
+            ids = {get_id(values[name]) for values in values_list if values.get(name)}
+            ids.discard(False)
+            if not ids:
+                continue
+            comodel = self.env[self._fields[name].comodel_name]
+            readable = set(self._ov_readable(comodel.browse(ids)).ids)
+            for values in values_list:
+                value = values.get(name)
+                if value and get_id(value) not in readable:
+                    values[name] = restricted(value)
+
+    def read(self, fields=None, load="_classic_read"):
+        result = super().read(fields, load)
+        if load == "_classic_read" and not self.env.su:
+            names = [n for n in self._ov_masked_many2ones() if not fields or n in fields]
+            label = self.env._("Restricted")
+            self._ov_mask_names(result, names, lambda v: v[0], lambda v: (v[0], label))
+        return result
+
+    def web_read(self, specification):
+        result = super().web_read(specification)
+        if not self.env.su:
+            names = [
+                name
+                for name in self._ov_masked_many2ones()
+                if "display_name" in (specification.get(name) or {}).get("fields", {})
+            ]
+            label = self.env._("Restricted")
+            self._ov_mask_names(
+                result,
+                names,
+                lambda v: v["id"] if isinstance(v, dict) else False,
+                lambda v: {**v, "display_name": label},
+            )
+        return result
+
+    def onchange(self, values, field_names, fields_spec):
+        self.browse().check_access("read")
+        for name, value in values.items():
+            field = self._fields.get(name)
+            ids = _referenced_ids(field, value)
+            if not ids:
+                continue
+            referenced = self.env[field.comodel_name].browse(ids).exists()
+            if self._ov_readable(referenced) != referenced:
+                raise AccessError(
+                    self.env._(
+                        "%(model)s: %(field)s names a record you cannot read.",
+                        model=self._description,
+                        field=field.string,
+                    )
+                )
+        return super().onchange(values, field_names, fields_spec)
 
     # ------------------------------------------------------------------
     def _ov_system_write(self, vals):
@@ -70,3 +181,23 @@ class OvAssociationGuardMixin(models.AbstractModel):
     def write(self, vals):
         self._ov_refuse_derived(vals, creating=False)
         return super().write(vals)
+
+
+def _referenced_ids(field, value):
+    """The ids an onchange value of a relational field refers to."""
+    if field is None or field.type not in ("many2one", "many2many", "one2many"):
+        return []
+    if isinstance(value, int) and not isinstance(value, bool):
+        return [value]
+    if isinstance(value, dict) and isinstance(value.get("id"), int):
+        return [value["id"]]
+    if field.type == "many2many" and isinstance(value, (list, tuple)):
+        # commands: (4, id), (6, 0, ids), or plain ids
+        ids = []
+        for item in value:
+            if isinstance(item, int) and not isinstance(item, bool):
+                ids.append(item)
+            elif isinstance(item, (list, tuple)) and item and item[0] in (4, 6):
+                ids.extend(item[2] if item[0] == 6 else [item[1]])
+        return [i for i in ids if isinstance(i, int) and not isinstance(i, bool)]
+    return []

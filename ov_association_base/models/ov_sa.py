@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 
 class OvSa(models.Model):
@@ -34,6 +34,37 @@ class OvSa(models.Model):
             "An SA code is unique per company.",
         ),
     ]
+
+    def write(self, vals):
+        if "company_id" in vals:
+            self._ov_check_company_fixed(vals["company_id"])
+        return super().write(vals)
+
+    def _ov_check_company_fixed(self, company_id):
+        """An SA that governs anything keeps its company (DESIGN §5).
+
+        Its memberships and association rows derive their company from it:
+        moving it would move every grant to another company, out of sight of
+        the managers who made them, with no event.
+        """
+        moving = self.filtered(lambda sa: sa.company_id.id != company_id)
+        if not moving:
+            return
+        # sudo: whether any row depends on the SA, including rows hidden from the user.
+        used = self.env["ov.sa.membership"].sudo().search_count(
+            [("sa_id", "in", moving.ids)], limit=1
+        ) or any(
+            self.env[name].sudo().search_count([("sa_id", "in", moving.ids)], limit=1)
+            for name in self.env["ov.sa.association.mixin"]._ov_concrete_models()
+        )
+        if used:
+            raise UserError(
+                self.env._(
+                    "SA %(sa)s has memberships or associations: its company cannot "
+                    "change. Create an SA in the other company instead.",
+                    sa=moving[0].display_name,
+                )
+            )
 
     @api.depends("name", "parent_id.complete_name")
     def _compute_complete_name(self):

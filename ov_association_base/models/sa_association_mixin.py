@@ -134,12 +134,23 @@ class OvSaAssociationMixin(models.AbstractModel):
         return actor_model.sudo().search([(actor_model._ov_parent_field, "in", self.ids)])
 
     def _compute_display_name(self):
+        # Odoo computes the display name of a many2one's record as superuser:
+        # name only what the real user may read (guard mixin).
+        visible = self._ov_readable(self)
+        targets = self._ov_readable(self.mapped(self._ov_target_field))
+        kinds = dict(self._fields["association_kind"].selection)
         for record in self:
+            if record not in visible:
+                record.display_name = self.env._("Restricted association")
+                continue
             target = record[self._ov_target_field]
-            kind = dict(self._fields["association_kind"].selection).get(
-                record.association_kind, record.association_kind or "?"
-            )
-            governed = target.display_name if target else self.env._("deleted record")
+            kind = kinds.get(record.association_kind, record.association_kind or "?")
+            if not target:
+                governed = self.env._("deleted record")
+            elif target in targets:
+                governed = target.display_name
+            else:
+                governed = self.env._("restricted record")
             record.display_name = (
                 f"{record.sa_id.code or record.sa_id.name or '?'} → {governed} ({kind})"
             )

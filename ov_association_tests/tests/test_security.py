@@ -49,8 +49,12 @@ class TestSideDoors(ConformanceCase):
                 ["sa_test_target_id"],
                 {"sa_test_target_id": {"fields": {"display_name": {}}}, "target_name": {}},
             )
-        with self.assertRaises(AccessError):
-            as_member.new({"sa_test_target_id": hidden.id}).target_name  # noqa: B018
+        # Wherever else a related field is evaluated, it is empty past the rights.
+        self.assertIs(as_member.new({"sa_test_target_id": hidden.id}).target_name, False)
+        self.assertEqual(
+            as_member.new({"sa_test_target_id": hidden.id}).sudo().target_name,
+            "SECRET-TARGET-NAME",
+        )
         # Their own row reads as before.
         mine = self.make_actor_row(self.test_pair, "active")
         self.assertEqual(
@@ -146,6 +150,17 @@ class TestSideDoors(ConformanceCase):
             self.membership.write({"company_id": self.other_company.id})
         self.assertEqual(self.membership.company_id, self.company)
 
+    def test_4_an_sa_that_governs_keeps_its_company(self):
+        """Moving an SA would move every grant in it to another company, unaudited."""
+        self.make_actor_row(self.test_pair, "active")
+        for sa in (self.sa, self.other_sa):  # rows in one, a membership only in the other
+            with self.assertRaises(UserError):
+                sa.with_user(self.manager_user).write({"company_id": self.other_company.id})
+            self.assertEqual(sa.company_id, self.company)
+        empty = self.env["ov.sa"].create({"name": "Empty", "code": "SEC-EMPTY"})
+        empty.write({"company_id": self.other_company.id})
+        self.assertEqual(empty.company_id, self.other_company)
+
     # ------------------------------------------------------------------
     def test_5_who_an_actor_is_is_audited(self):
         """Re-linking and archiving an actor leave one event each; cascades name the deleter."""
@@ -189,7 +204,7 @@ class TestSideDoors(ConformanceCase):
     # ------------------------------------------------------------------
     def test_6_bad_arguments_are_named(self):
         """Every bad argument of the public API is a UserError that names it."""
-        Sa = self.env["ov.sa_test_target"]
+        Sa = self.env["ov.sa_test_target"].with_user(self.manager_user)
         target = self.make_target(self.test_pair)
         cases = [
             ("kinds", lambda: Sa.search_governed_targets(actor_id=self.actor.id, kinds=[["access"]])),
@@ -215,9 +230,9 @@ class TestSideDoors(ConformanceCase):
             ),
             (
                 "abstract",
-                lambda: self.env["ov.sa.association.mixin"].search_governed_targets(sa_id=1),
+                lambda: Sa.env["ov.sa.association.mixin"].search_governed_targets(sa_id=1),
             ),
-            ("abstract", lambda: self.env["ov.sa.association.mixin"].check_governed(1)),
+            ("abstract", lambda: Sa.env["ov.sa.association.mixin"].check_governed(1)),
         ]
         for argument, call in cases:
             with self.subTest(argument=argument), self.assertRaises(UserError) as caught:
