@@ -61,6 +61,39 @@ class TestSideDoors(ConformanceCase):
             mine.with_user(self.member_user).target_name, mine._ov_parent().target_id.name
         )
 
+    def test_1_no_oracle_through_related_fields(self):
+        """search and read_group on a related field need the rights on the record."""
+        if "ov.actor_sa_sale_order" not in self.env:
+            self.skipTest("ov_sa_sale_order is not installed")
+        pair = next(p for p in self.pairs if p.sa_model == "ov.sa_sale_order")
+        blind = new_test_user(self.env, "ov_sec_blind", groups="ov_association_base.group_ov_user")
+        actor = self.env["ov.actor"].create({"user_id": blind.id})
+        self.make_membership(self.sa, actor)
+        row = self.make_actor_row(pair, "active", actor=actor)
+        order = row.sale_order_id
+        Actor = self.env[pair.actor_model].with_user(blind)
+        self.assertEqual(Actor.search([]), row)  # the row is theirs
+        values = row.with_user(blind).read(["sale_order_id", "order_amount_total", "order_state"])
+        self.assertEqual(
+            values[0],
+            {
+                "id": row.id,
+                "sale_order_id": (order.id, "Restricted"),
+                "order_amount_total": 0.0,
+                "order_state": False,
+            },
+        )
+        try:
+            found = Actor.search([("order_amount_total", "=", order.amount_total)])
+        except AccessError:
+            found = Actor.browse()
+        self.assertFalse(found, "search on a related field answered past the rights")
+        try:
+            groups = Actor.read_group([], ["order_amount_total:sum"], ["sale_order_id"])
+        except (AccessError, ValueError):
+            groups = []
+        self.assertNotIn(order.name, str(groups))
+
     # ------------------------------------------------------------------
     def test_2_governed_queries_apply_company_rules(self):
         """A manager of one company learns nothing of another company's grants."""
