@@ -94,7 +94,7 @@ def test_kinds_of_interpreter(plain_python, marked_python, tmp_path):
     assert marked.marker == os.path.join(
         stdlib, os.path.basename(sysconfig.get_path("stdlib")), "EXTERNALLY-MANAGED"
     )
-    assert marked.version == "%d.%d.%d" % sys.version_info[:3]
+    assert marked.version == ".".join(map(str, sys.version_info[:3]))
     # A virtual environment of a marked interpreter is not marked (PEP 668).
     venv = tmp_path / "venv"
     subprocess.run([marked_python, "-m", "venv", "--without-pip", str(venv)], check=True)
