@@ -1,9 +1,10 @@
-"""Command line: ``python3 -m ovdev test|demo``."""
+"""Command line: ``python3 -m ovdev test|demo|bench``."""
 
 import argparse
+import os
 import sys
 
-from . import tooling
+from .prepare import prepare
 from .results import closing_line
 
 TIERS = ("lint", "pure", "odoo")
@@ -34,6 +35,7 @@ def main(argv=None):
     bench.add_argument("--repeats", type=int, default=1000, help="runs per workload")
     bench.add_argument("--cron-rows", type=int, default=100_000)
     bench.add_argument("--output", default="bench-results")
+    argv = sys.argv[1:] if argv is None else argv
     args = parser.parse_args(argv)
 
     if args.command == "test":
@@ -43,20 +45,28 @@ def main(argv=None):
         unknown = set(tiers) - set(TIERS)
         if unknown:
             parser.error(f"unknown tiers: {', '.join(sorted(unknown))}")
-        tooling.ensure("test", "lint")
+        # With OV_SKIP_ODOO_IF_MISSING=1 a missing Odoo skips the odoo tier (tiers.odoo).
+        needs_odoo = "odoo" in tiers and os.environ.get("OV_SKIP_ODOO_IF_MISSING") != "1"
+        stop = prepare(argv, ("test", "lint"), needs_odoo)
+        if stop is not None:
+            return stop
         results = tier_runner.run(tiers, [a for a in args.addons.split(",") if a], args.keep_db)
         print(closing_line(results))
         return 0 if all(r.ok for r in results) and len(results) == len(tiers) else 1
     if args.command == "bench":
         from . import bench as bench_runner
 
-        tooling.ensure("test")
+        stop = prepare(argv, ("test",), needs_odoo=True)
+        if stop is not None:
+            return stop
         return bench_runner.run(
             args.sizes, args.fractions, args.repeats, args.cron_rows, args.output
         )
     from . import demo as demo_server
 
-    tooling.ensure("test")
+    stop = prepare(argv, ("test",), needs_odoo=True)
+    if stop is not None:
+        return stop
     return demo_server.run(args.database, args.port, serve=not args.no_serve)
 
 

@@ -8,9 +8,10 @@ import sys
 from .addons import REPO_ROOT
 
 ODOO_MISSING = (
-    "Odoo 18.0 is not importable by {python}. Install Odoo 18.0 into this "
-    "interpreter (a source checkout with `pip install -r requirements.txt` and "
-    "the checkout on sys.path, or `pip install` of the checkout), then run again."
+    "Odoo 18.0 is not importable by {python}{found}. Install Odoo 18.0 for this "
+    "interpreter (Odoo's Debian or Ubuntu package for the system python3, or a source "
+    "checkout on its path with its requirements.txt installed), or name the interpreter "
+    "that imports it with PYTHON=, then run again."
 )
 
 
@@ -23,6 +24,15 @@ def odoo_version(python=sys.executable):
     if result.returncode:
         return None
     return int(result.stdout.strip())
+
+
+def odoo_problem(python=sys.executable):
+    """Why ``python`` cannot run Odoo 18.0 (what to install), or None when it can."""
+    version = odoo_version(python)
+    if version == 18:
+        return None
+    found = "" if version is None else f" (it imports Odoo {version})"
+    return ODOO_MISSING.format(python=python, found=found)
 
 
 def odoo_addons_paths(python=sys.executable):

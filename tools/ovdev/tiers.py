@@ -9,7 +9,7 @@ import time
 
 from . import pg
 from .addons import REPO_ROOT, repo_addons
-from .odoo_env import ODOO_MISSING, initdb_command, odoo_version, write_config
+from .odoo_env import initdb_command, odoo_problem, write_config
 from .results import TierResult, count_junit, count_pre_commit
 
 # pytest's exit code when it collected nothing: not a failure for a tier.
@@ -61,8 +61,8 @@ def pure(workdir):
 
 
 def odoo(workdir, addons=None, keep_db=False):
-    if odoo_version() != 18:
-        message = ODOO_MISSING.format(python=sys.executable)
+    message = odoo_problem()
+    if message:
         if os.environ.get("OV_SKIP_ODOO_IF_MISSING") == "1":
             print("!" * 72)
             print("odoo tier SKIPPED: odoo not importable")

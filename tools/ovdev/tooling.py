@@ -1,7 +1,8 @@
 """Install the test and lint tooling declared as extras of the root pyproject.
 
-The tooling goes into the interpreter that runs the command (the one that
-imports Odoo): a virtual environment would hide that Odoo.
+The tooling goes into the interpreter that runs the command: the one that
+imports Odoo, or the virtual environment made from it when it is externally
+managed (see ``prepare``).
 """
 
 import importlib.metadata
@@ -12,13 +13,15 @@ import sys
 
 from .addons import REPO_ROOT
 
-try:
-    import tomllib
-except ImportError:  # Python 3.10
-    import tomli as tomllib
-
 
 def extras_requirements(*extras, root=REPO_ROOT):
+    # Imported here: on Python 3.10 tomli is itself part of the tooling, and
+    # the Odoo check must be able to run before any of it is installed.
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10
+        import tomli as tomllib
+
     with open(os.path.join(root, "pyproject.toml"), "rb") as f:
         optional = tomllib.load(f)["project"]["optional-dependencies"]
     requirements = []
@@ -57,5 +60,11 @@ def ensure(*extras, log=print):
     absent = missing(extras_requirements(*extras))
     if not absent:
         return
-    log(f"tooling: installing {', '.join(absent)}")
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", *absent], check=True)
+    log(f"tooling: installing {', '.join(absent)} into {sys.executable}")
+    command = [sys.executable, "-m", "pip", "install", "--quiet", *absent]
+    returncode = subprocess.run(command, check=False).returncode
+    if returncode:
+        raise SystemExit(
+            f"tooling: `{' '.join(command)}` failed (exit status {returncode}); "
+            f"install these packages into {sys.executable} and run again"
+        )
