@@ -22,7 +22,9 @@ def record_id(name, value, required=False):
             raise ArgumentError(f"{name} is required: give the id of a record.")
         return None
     if not _is_integer(value) or value <= 0:
-        raise ArgumentError(f"{name} must be the id of a record (a positive integer), not {value!r}.")
+        raise ArgumentError(
+            f"{name} must be the id of a record (a positive integer), not {value!r}."
+        )
     return value
 
 

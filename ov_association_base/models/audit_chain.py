@@ -45,7 +45,7 @@ CONTENT = (
     "date",
 )
 
-_IMMUTABLE = f"""
+_IMMUTABLE = """
 CREATE OR REPLACE FUNCTION ov_association_event_immutable() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
@@ -69,7 +69,9 @@ def install(cr):
         ("ov_event_immutable_rows", "BEFORE UPDATE OR DELETE ON {t} FOR EACH ROW"),
         ("ov_event_immutable_truncate", "BEFORE TRUNCATE ON {t} FOR EACH STATEMENT"),
     ):
-        cr.execute(SQL("DROP TRIGGER IF EXISTS %s ON %s", SQL.identifier(name), SQL.identifier(TABLE)))
+        cr.execute(
+            SQL("DROP TRIGGER IF EXISTS %s ON %s", SQL.identifier(name), SQL.identifier(TABLE))
+        )
         cr.execute(
             SQL(
                 "CREATE TRIGGER %s " + timing.format(t="%s") + " "

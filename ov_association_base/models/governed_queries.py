@@ -108,7 +108,9 @@ class OvGovernedQueryMixin(models.AbstractModel):
         try:
             return check(*args, **kwargs)
         except ArgumentError as error:
-            raise UserError(f"{self._description}: {error}") from None
+            raise UserError(
+                self.env._("%(model)s: %(error)s", model=self._description, error=error)
+            ) from None
 
     def _ov_query_kinds(self, kinds, actor_layer):
         """Validated kinds of the layer the query reads."""

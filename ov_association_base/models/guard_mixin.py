@@ -29,10 +29,11 @@ class OvAssociationGuardMixin(models.AbstractModel):
     _description = "Governed row guard (no side doors)"
 
     def _setup_fields(self):
-        super()._setup_fields()
+        result = super()._setup_fields()
         for field in self._fields.values():
             if field.related and not field.store:
                 field.compute_sudo = False
+        return result
 
     def _ov_readable(self, records):
         """The part of ``records`` the real user may read, even under sudo().

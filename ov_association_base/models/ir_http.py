@@ -15,6 +15,7 @@ class IrHttp(models.AbstractModel):
         association rows in the database, where no Python runs: the delete
         trigger reads the user from this transaction setting.
         """
-        super()._pre_dispatch(rule, args)
+        result = super()._pre_dispatch(rule, args)
         if request.db and request.env.uid:
             audit_sql.set_deleting_user(request.env.cr, request.env.uid)
+        return result

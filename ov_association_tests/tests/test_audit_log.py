@@ -141,6 +141,7 @@ class TestAuditLog(ConformanceCase):
         later = self._some_events()
         self.assertFalse(any(later.mapped("chain_index")))
         self.assertEqual(Event._cron_seal(), len(later))
-        self.assertEqual(Event.verify_audit_log(), {
-            "ok": True, "checked": first + len(later), "unsealed": 0, "first_broken": None
-        })
+        self.assertEqual(
+            Event.verify_audit_log(),
+            {"ok": True, "checked": first + len(later), "unsealed": 0, "first_broken": None},
+        )

@@ -6,11 +6,11 @@ each rule is checked in the ORM, at every point it applies.
 
 import psycopg2.errors
 
-from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
+from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
 from odoo.addons.ov_association_base.models import audit_sql
 
 from .common import ConformanceCase
@@ -31,9 +31,7 @@ class TestSideDoors(ConformanceCase):
         for pair in self.pairs:
             Actor = self.env[pair.actor_model]
             related = [
-                name
-                for name, field in Actor._fields.items()
-                if field.related and not field.store
+                name for name, field in Actor._fields.items() if field.related and not field.store
             ]
             with self.subTest(rule="related fields are not computed as superuser", pair=pair.name):
                 for name in related:
@@ -115,9 +113,7 @@ class TestSideDoors(ConformanceCase):
         self.assertIs(as_manager.check_governed(target.id, actor_id=shared.id), False)
         # Given the other company, the same manager sees it.
         self.manager_user.company_ids |= self.other_company
-        both = as_manager.with_context(
-            allowed_company_ids=[self.company.id, self.other_company.id]
-        )
+        both = as_manager.with_context(allowed_company_ids=[self.company.id, self.other_company.id])
         self.assertEqual(both.search_governed_targets(actor_id=shared.id).ids, target.ids)
 
     # ------------------------------------------------------------------
@@ -230,9 +226,7 @@ class TestSideDoors(ConformanceCase):
         for row in (parent, child):
             event = self.events(row, event="delete")
             self.assertEqual(event.user_id, self.manager_user)
-            self.assertEqual(
-                event.reason, "Removed by the database with its target or parent row"
-            )
+            self.assertEqual(event.reason, "Removed by the database with its target or parent row")
 
     # ------------------------------------------------------------------
     def test_6_bad_arguments_are_named(self):
@@ -240,7 +234,10 @@ class TestSideDoors(ConformanceCase):
         Sa = self.env["ov.sa_test_target"].with_user(self.manager_user)
         target = self.make_target(self.test_pair)
         cases = [
-            ("kinds", lambda: Sa.search_governed_targets(actor_id=self.actor.id, kinds=[["access"]])),
+            (
+                "kinds",
+                lambda: Sa.search_governed_targets(actor_id=self.actor.id, kinds=[["access"]]),
+            ),
             ("kinds", lambda: Sa.search_governed_targets(actor_id=self.actor.id, kinds=3)),
             ("kinds", lambda: Sa.search_governed_targets(actor_id=self.actor.id, kinds=True)),
             ("kinds", lambda: Sa.search_governed_targets(actor_id=self.actor.id, kinds={"a": 1})),
@@ -275,7 +272,11 @@ class TestSideDoors(ConformanceCase):
         Reason = self.env["ov.association.reason.wizard"]
         Kind = self.env["ov.association.kind.wizard"]
         wizard_cases = [
-            ("res_model", Reason, {"res_model": "res.partner", "res_ids": [self.env.user.partner_id.id]}),
+            (
+                "res_model",
+                Reason,
+                {"res_model": "res.partner", "res_ids": [self.env.user.partner_id.id]},
+            ),
             ("res_model", Reason, {"res_model": "no.such.model", "res_ids": [row.id]}),
             ("res_ids", Reason, {"res_model": row._name, "res_ids": "1,2"}),
             ("res_ids", Reason, {"res_model": row._name, "res_ids": {"id": row.id}}),
