@@ -65,7 +65,13 @@ class OvAssociationViewsMixin(models.AbstractModel):
                 statusbar_visible="draft,active,expired",
             ),
         )
-        main = [E.field(name=name, readonly="state != 'draft'") for name in self._ov_view_fields()]
+        # Derived fields (a related field showing the governed record) keep
+        # their own readonly: editable, the client would send them back.
+        derived = self._ov_derived_fields()
+        main = [
+            E.field(name=name) if name in derived else E.field(name=name, readonly="state != 'draft'")
+            for name in self._ov_view_fields()
+        ]
         main.append(E.field(name="association_kind", readonly="state != 'draft'"))
         window = [
             E.field(name="date_from", readonly="state != 'draft'"),

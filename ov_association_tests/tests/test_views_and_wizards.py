@@ -34,6 +34,20 @@ class TestViewsAndWizards(ConformanceCase):
                     self.assertIn(("active", "Active"), map(tuple, described["state"]["selection"]))
                     self.assertTrue(described["association_kind"]["selection"])
 
+    def test_default_form_creates_rows(self):
+        """The default form sends only what a caller may give (no derived field)."""
+        for pair in self.pairs:
+            with self.subTest(pair=pair.name):
+                Actor = self.env[pair.actor_model].with_user(self.manager_user)
+                parent = self.make_sa_row(pair, "active")
+                with Form(Actor) as form:
+                    setattr(form, Actor._ov_parent_field, parent)
+                    form.actor_id = self.actor
+                    form.association_kind = self.actor_kind(pair, parent.association_kind)
+                row = form.save()
+                self.assertEqual(row._ov_parent(), parent)
+                self.assertEqual(row.company_id, parent.company_id)
+
     def test_reason_wizard_revokes_with_reason(self):
         pair = self.pairs[0]
         row = self.make_sa_row(pair, "active")
