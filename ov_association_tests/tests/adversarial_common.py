@@ -25,7 +25,7 @@ from odoo import fields
 from odoo.tests.common import HttpCase, new_test_user
 from odoo.tools import SQL
 
-from .common import _required_values, discover_pairs
+from .common import ConformanceCase, _required_values, discover_pairs
 from .rpc_client import VIAS, RpcClient, RpcUser
 
 # Sale orders also carry an amount nobody could guess.
@@ -234,7 +234,7 @@ class AdversarialCase(HttpCase):
                 "association_kind": cls._sa_kind(pair),
             }
         )
-        return cls._bring_to(row, state)
+        return ConformanceCase.bring_to(row, state)
 
     @classmethod
     def _actor_row(cls, pair, parent, actor, state="active"):
@@ -246,19 +246,7 @@ class AdversarialCase(HttpCase):
                 "association_kind": cls._actor_kind(pair, parent.association_kind),
             }
         )
-        return cls._bring_to(row, state)
-
-    @staticmethod
-    def _bring_to(row, state):
-        path = {
-            "draft": [],
-            "active": ["action_activate"],
-            "suspended": ["action_activate", "action_suspend"],
-            "revoked": ["action_revoke"],
-        }[state]
-        for method in path:
-            getattr(row, method)()
-        return row
+        return ConformanceCase.bring_to(row, state)
 
     @classmethod
     def _make_pair_rows(cls, pair):
