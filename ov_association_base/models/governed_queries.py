@@ -257,7 +257,6 @@ class OvGovernedQueryMixin(models.AbstractModel):
     @api.model
     def check_governed(self, target_id, actor_id=None, kinds=None):
         """Whether the actor (default: the user's) may reach ``target_id``."""
-        self._ov_check_concrete()
         target_id = self._ov_argument(arguments.record_id, "target_id", target_id, required=True)
         actor, _sa = self._ov_governed_subject(actor_id, None)
         kinds = self._ov_query_kinds(kinds, actor_layer=True)
