@@ -1,3 +1,5 @@
+import contextlib
+
 import psycopg2.errors
 
 from odoo import api, fields, models, tools
@@ -242,13 +244,25 @@ class OvAssociationLifecycleMixin(models.AbstractModel):
     def unlink(self):
         # The deletion event is written by a database trigger (it also sees
         # rows removed by a cascade); tell it who deletes.
-        self.env.cr.execute(
-            "SELECT set_config('ov_association.uid', %s, true)", [str(self.env.uid)]
-        )
-        try:
+        with self._ov_deleting():
             return super().unlink()
-        finally:
-            self.env.cr.execute("SELECT set_config('ov_association.uid', '', true)")
+
+    @contextlib.contextmanager
+    def _ov_deleting(self):
+        """Name the deleting user to the audit trigger for the time of a deletion."""
+        cr = self.env.cr
+        cr.execute("SELECT set_config('ov_association.uid', %s, true)", [str(self.env.uid)])
+        try:
+            yield
+        except psycopg2.Error:
+            # The transaction is aborted (its rollback resets the setting):
+            # another statement here would replace this error, maybe a
+            # serialization failure Odoo retries, by one it does not retry.
+            raise
+        except Exception:
+            cr.execute("SELECT set_config('ov_association.uid', '', true)")
+            raise
+        cr.execute("SELECT set_config('ov_association.uid', '', true)")
 
     # ------------------------------------------------------------------
     # Transitions

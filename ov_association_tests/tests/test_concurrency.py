@@ -19,6 +19,7 @@ from odoo import SUPERUSER_ID, api
 from odoo.exceptions import ValidationError
 from odoo.modules.registry import Registry
 from odoo.tests.common import get_db_name
+from odoo.tools import mute_logger
 
 # How long the first transaction holds its lock while the second one waits.
 HOLD_SECONDS = 0.5
@@ -282,3 +283,25 @@ def test_child_creation_locks_parent_against_its_end(registry, governed):
 
     _race_against(registry, _new_child(governed, parent_id, activate=False), end, check)
 
+
+def test_deletion_that_fails_to_serialize_says_so(registry, governed):
+    """A deletion losing a race raises the serialization failure Odoo retries.
+
+    Found by the concurrent soak: resetting the deleter after a failed
+    DELETE ran a statement in the aborted transaction, and the client got
+    "current transaction is aborted" instead, which Odoo does not retry.
+    """
+    draft_id = governed["rows"][1]
+    cr1 = registry.cursor()
+    try:
+        env1 = _env(cr1)
+        env1.cr.execute("SELECT state FROM ov_sa_test_target WHERE id = %s", [draft_id])
+        with registry.cursor() as cr2:  # changes the row after cr1's snapshot
+            env2 = _env(cr2)  # referenced until the commit flushes the write
+            env2["ov.sa_test_target"].browse(draft_id).write({"date_from": "2030-01-01"})
+            cr2.commit()
+        with pytest.raises(psycopg2.errors.SerializationFailure), mute_logger("odoo.sql_db"):
+            env1["ov.sa_test_target"].browse(draft_id).unlink()
+    finally:
+        cr1.rollback()
+        cr1.close()
