@@ -153,7 +153,8 @@ class Worker(threading.Thread):
             state = rng.getstate()
             cr = self.registry.cursor()
             try:
-                ledger, after_commit = operation(_env(cr), rng)
+                env = _env(cr)  # referenced until the commit flushes what it holds
+                ledger, after_commit = operation(env, rng)
                 cr.commit()
             except psycopg2.Error as error:
                 cr.rollback()
