@@ -7,15 +7,16 @@ the expiry of due rows), each in a transaction of its own. A serialization
 failure, deadlock or lock timeout is what Odoo's RPC layer retries: it is
 rolled back and retried (and counted); a refusal of the contract
 (``UserError`` and its subclasses) is rolled back and counted; anything else
-escaping is a failure. Afterwards, over the soak's rows:
+escaping is a failure. While they run (every committed state must satisfy
+them) and once more at the end, over the soak's rows:
 
 * no effective actor row without an effective parent and an effective
   membership; no live actor row under an ended parent, nor of an actor whose
   membership in that SA has ended;
 * at most one active row of an exclusive kind per target / per parent;
 * the actor rows' caches equal their parent's target and state;
-* each row's audit trail is a valid path of the lifecycle ending in its
-  state, and the audit log holds exactly the events the committed
+* and, at the end, each row's audit trail is a valid path of the lifecycle
+  ending in its state, and the audit log holds exactly the events the committed
   operations' ledgers predict (one per transition, nothing else).
 
 Plain pytest over the test database, like ``test_concurrency``: it commits,
@@ -196,6 +197,34 @@ class Worker(threading.Thread):
         self.failures.append(f"{name}: {text}\n{traceback.format_exc(limit=6)}")
 
 
+class Checker(threading.Thread):
+    """Checks the invariants in a fresh snapshot, again and again, while the workers run.
+
+    Every committed state must satisfy them, not only the last one: a
+    membership granted again, say, would hide an orphan its end left behind.
+    """
+
+    def __init__(self, registry, sas, workers):
+        super().__init__(name="soak-checker")
+        self.registry = registry
+        self.sas = sas
+        self.workers = workers
+        self.violations = []
+        self.checks = 0
+
+    def run(self):
+        seen = set()
+        while any(w.is_alive() for w in self.workers):
+            with self.registry.cursor() as cr:
+                found = invariant_violations(cr, self.sas)
+            self.checks += 1
+            for violation in found:
+                if violation not in seen:
+                    seen.add(violation)
+                    self.violations.append(f"during the soak: {violation}")
+            time.sleep(0.2)
+
+
 def test_concurrent_soak(registry, soak):
     seconds = setting("SECONDS", 15, float)
     workers_count = setting("WORKERS", 3)
@@ -205,20 +234,23 @@ def test_concurrent_soak(registry, soak):
     workers = [
         Worker(registry, workload, seed + i, started + seconds) for i in range(workers_count)
     ]
+    checker = Checker(registry, soak["sas"], workers)
     # Serialization failures are expected (and retried): the database logs
     # each as a bad query.
     with mute_logger("odoo.sql_db"):
-        for worker in workers:
-            worker.start()
-        for worker in workers:
-            worker.join(timeout=seconds + 300)
+        for thread in (*workers, checker):
+            thread.start()
+        for thread in (*workers, checker):
+            thread.join(timeout=seconds + 300)
     elapsed = time.monotonic() - started
-    assert not any(w.is_alive() for w in workers), "a worker is stuck"
+    assert not any(t.is_alive() for t in (*workers, checker)), "a worker is stuck"
     counts = sum((w.counts for w in workers), Counter())
     ledger = soak["ledger"] + [e for w in workers for e in w.ledger]
     soak["ledger"] = ledger  # the clean-up finds every row through it
     with registry.cursor() as cr:
-        violations = invariant_violations(cr, soak["sas"])
+        violations = checker.violations + [
+            f"at the end: {v}" for v in invariant_violations(cr, soak["sas"])
+        ]
         mismatches = audit_problems(cr, ledger)
     failures = [f for w in workers for f in w.failures]
     record(
@@ -231,6 +263,7 @@ def test_concurrent_soak(registry, soak):
         retries=counts["retries"],
         refused=counts["refused"],
         skipped=counts["skipped"],
+        invariant_checks=checker.checks + 1,
         unexpected=counts["unexpected"],
         violations=violations,
         mismatches=mismatches,
