@@ -11,8 +11,11 @@ BENCH_SIZES ?= 100000,1000000
 BENCH_FRACTIONS ?= 0.01,0.1
 BENCH_REPEATS ?= 1000
 BENCH_CRON_ROWS ?= 100000
+SOAK_SECONDS ?= 300
+SOAK_WORKERS ?= 4
+SOAK_EXAMPLES ?= 300
 
-.PHONY: test demo bench lint pure odoo
+.PHONY: test demo bench soak lint pure odoo
 
 ## make test: lint, pure and odoo tiers, stopping at the first failing one
 test:
@@ -26,6 +29,11 @@ demo:
 bench:
 	$(PYTHON) -m ovdev bench --sizes $(BENCH_SIZES) --fractions $(BENCH_FRACTIONS) \
 		--repeats $(BENCH_REPEATS) --cron-rows $(BENCH_CRON_ROWS) --output bench-results
+
+## make soak: model-based soak and concurrent soak, long; ends with ops/s, retries, violations, mismatches
+soak:
+	$(PYTHON) -m ovdev soak --seconds $(SOAK_SECONDS) --workers $(SOAK_WORKERS) \
+		--examples $(SOAK_EXAMPLES)
 
 lint:
 	$(MAKE) test TIERS=lint

@@ -1,7 +1,7 @@
 """The developer commands: PostgreSQL discovery, tier counting, closing line."""
 
 import pytest
-from ovdev import odoo_env, pg, tooling
+from ovdev import odoo_env, pg, soak, tooling
 from ovdev.results import (
     TierResult,
     closing_line,
@@ -108,3 +108,36 @@ def test_tooling_requirements_come_from_the_extras():
 
 def test_tooling_skips_requirements_for_other_pythons():
     assert tooling.missing(["surely-not-installed-ov-pkg; python_version < '3.0'"]) == []
+
+
+SOAK_REPORT = {
+    "model": {"examples": 300, "operations": 9000, "comparisons": 9300, "seconds": 200.0},
+    "concurrent": {
+        "workers": 4,
+        "seconds": 300.0,
+        "seed": 7,
+        "committed": 30000,
+        "ops_per_second": 100.0,
+        "retries": 40,
+        "refused": 50000,
+        "unexpected": 0,
+        "violations": [],
+        "mismatches": [],
+    },
+}
+
+
+def test_soak_summary_passes_only_when_everything_is_zero():
+    lines, failed = soak.summary(SOAK_REPORT, 0, 540)
+    assert not failed
+    assert lines[-1] == (
+        "soak: 0 invariant violations, 0 model/real mismatches, 40 retries, 100.0 ops/s "
+        "in 9.0 min: OK"
+    )
+    broken = {**SOAK_REPORT, "concurrent": {**SOAK_REPORT["concurrent"], "violations": ["x"]}}
+    lines, failed = soak.summary(broken, 1, 540)
+    assert failed and "  violation: x" in lines
+    assert lines[-1].startswith("soak: 1 invariant violations, 0 model/real mismatches")
+    model_failed = {**SOAK_REPORT, "model": {**SOAK_REPORT["model"], "failure": "steps"}}
+    assert soak.summary(model_failed, 1, 60)[1]
+    assert soak.summary({}, 0, 60)[1], "no report is a failure"

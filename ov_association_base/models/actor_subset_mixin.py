@@ -63,6 +63,12 @@ class OvAssociationActorSubsetMixin(models.AbstractModel):
 
     @api.model_create_multi
     def create(self, vals_list):
+        # Lock before inserting: the insert trigger then caches the parent as
+        # it stays until commit, and an end of the parent or of the membership
+        # racing this creation waits for it (see _ov_lock_scope).
+        self._ov_lock_scope(
+            [(vals.get(self._ov_parent_field), vals.get("actor_id")) for vals in vals_list]
+        )
         records = super().create(vals_list)
         # The insert trigger filled the cache columns behind the ORM's back.
         records.invalidate_recordset(["ov_target_id", "ov_parent_state"])
@@ -81,28 +87,51 @@ class OvAssociationActorSubsetMixin(models.AbstractModel):
     def _ov_before_transition(self, new_state):
         result = super()._ov_before_transition(new_state)
         if new_state == "active":
-            self._ov_lock_parents()
+            self._ov_lock_scope([(r._ov_parent().id, r.actor_id.id) for r in self])
             self._ov_check_subset(activating=True)
         return result
 
-    def _ov_lock_parents(self):
-        """Write-lock the parent rows before activating children.
+    @api.model
+    def _ov_lock_scope(self, pairs):
+        """Write-lock what a new or activated child depends on, before checking it.
 
-        A no-op UPDATE rather than SELECT ... FOR UPDATE: under Odoo's
-        REPEATABLE READ a concurrent revoke of the parent then fails with a
+        ``pairs`` are (parent id, actor id): the parent rows are locked, and
+        the actors' active memberships in the parents' SAs. A no-op UPDATE
+        rather than SELECT ... FOR UPDATE: under Odoo's REPEATABLE READ a
+        concurrent end of the parent or of the membership then fails with a
         serialization error (and is retried, seeing this child) instead of
-        committing over a child it could not see.
+        committing over a child it could not see; and a change committed
+        since this transaction began fails this one the same way.
         """
+        parent_ids = tuple(sorted({int(parent) for parent, _actor in pairs if parent}))
+        if not parent_ids:
+            return
         parent_model = self.env[self._fields[self._ov_parent_field].comodel_name]
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
-                "UPDATE %s SET write_date = write_date WHERE id IN %s",
+                "UPDATE %s SET write_date = write_date WHERE id IN %s RETURNING id, sa_id",
                 SQL.identifier(parent_model._table),
-                tuple(self._ov_parent().ids),
+                parent_ids,
             )
         )
-        self._ov_parent().invalidate_recordset(["state"])
+        sa_of = dict(self.env.cr.fetchall())
+        members = tuple(
+            sorted(
+                {
+                    (sa_of[int(parent)], int(actor))
+                    for parent, actor in pairs
+                    if parent and actor and int(parent) in sa_of
+                }
+            )
+        )
+        if members:
+            self.env.cr.execute(
+                "UPDATE ov_sa_membership SET write_date = write_date"
+                " WHERE state = 'active' AND (sa_id, actor_id) IN %s",
+                [members],
+            )
+        parent_model.browse(parent_ids).invalidate_recordset(["state"])
 
     def _ov_check_subset(self, activating):
         if not self:

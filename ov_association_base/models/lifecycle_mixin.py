@@ -1,3 +1,5 @@
+import contextlib
+
 import psycopg2.errors
 
 from odoo import api, fields, models, tools
@@ -243,14 +245,31 @@ class OvAssociationLifecycleMixin(models.AbstractModel):
         # The deletion event is written by a database trigger (it also sees
         # rows removed by a cascade); tell it who deletes, then restore what
         # the request had set (see ir_http).
+        with self._ov_deleting():
+            return super().unlink()
+
+    @contextlib.contextmanager
+    def _ov_deleting(self):
+        """Name the deleting user and table to the audit trigger for a deletion."""
         cr = self.env.cr
         previous_user = audit_sql.set_deleting_user(cr, self.env.uid)
         previous_table = audit_sql.set_unlinking_table(cr, self._table)
-        try:
-            return super().unlink()
-        finally:
+
+        def restore():
             audit_sql.set_unlinking_table(cr, previous_table)
             audit_sql.set_deleting_user(cr, previous_user)
+
+        try:
+            yield
+        except psycopg2.Error:
+            # The transaction is aborted (its rollback resets the settings):
+            # another statement here would replace this error, maybe a
+            # serialization failure Odoo retries, by one it does not retry.
+            raise
+        except Exception:
+            restore()
+            raise
+        restore()
 
     # ------------------------------------------------------------------
     # Transitions

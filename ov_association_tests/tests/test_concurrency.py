@@ -19,6 +19,7 @@ from odoo import SUPERUSER_ID, api
 from odoo.exceptions import ValidationError
 from odoo.modules.registry import Registry
 from odoo.tests.common import get_db_name
+from odoo.tools import mute_logger
 
 # How long the first transaction holds its lock while the second one waits.
 HOLD_SECONDS = 0.5
@@ -194,3 +195,116 @@ def test_child_activation_locks_parent_against_revoke(registry, governed):
             [child_id],
         )
         assert cr.fetchone() == ("revoked", "revoked")
+
+
+def _race_against(registry, own_work, end, check):
+    """``own_work`` in one transaction while ``end`` runs in another; then ``check``.
+
+    ``end`` must wait for ``own_work``'s locks, fail to serialize once
+    ``own_work`` commits, and, retried as Odoo retries a request, commit
+    seeing what ``own_work`` did. Returns what ``own_work`` returned.
+    """
+    cr1 = registry.cursor()
+    try:
+        env1 = _env(cr1)  # referenced until the commit flushes what it holds
+        made = own_work(env1)
+        thread, outcome = _in_thread(registry, end)
+        time.sleep(HOLD_SECONDS)
+        assert thread.is_alive(), "the end should wait for the other transaction's lock"
+        cr1.commit()
+    finally:
+        cr1.close()
+    thread.join(timeout=30)
+    assert isinstance(outcome.get("error"), psycopg2.errors.SerializationFailure), outcome
+    thread, outcome = _in_thread(registry, end)
+    thread.join(timeout=30)
+    assert outcome == {"result": "committed"}
+    with registry.cursor() as cr:
+        check(cr, made)
+
+
+def _new_child(governed, parent_id, activate):
+    def work(env):
+        child = env["ov.actor_sa_test_target"].create(
+            {
+                "sa_test_target_id": parent_id,
+                "actor_id": governed["actor"],
+                "association_kind": "access",
+            }
+        )
+        if activate:
+            child.action_activate()
+        return child.id
+
+    return work
+
+
+def test_child_activation_locks_membership_against_its_end(registry, governed):
+    """A membership ended while a child is granted cannot leave that child effective.
+
+    Found by the concurrent soak: only the parent was locked, so the end of
+    the membership, not seeing the new child, committed next to it.
+    """
+    parent_id = governed["rows"][0]
+    with registry.cursor() as cr:
+        _env(cr)["ov.sa_test_target"].browse(parent_id).action_activate()
+        cr.commit()
+
+    def end(env):
+        env["ov.sa.membership"].browse(governed["membership"]).action_revoke(reason="race")
+
+    def check(cr, child_id):
+        cr.execute(
+            "SELECT state, ov_reach_actor_id FROM ov_actor_sa_test_target WHERE id = %s",
+            [child_id],
+        )
+        assert cr.fetchone() == ("revoked", None)
+
+    _race_against(registry, _new_child(governed, parent_id, activate=True), end, check)
+
+
+def test_child_creation_locks_parent_against_its_end(registry, governed):
+    """A draft child created while its parent ends is revoked with it, and caches its state.
+
+    Found by the concurrent soak: creating a draft did not lock the parent,
+    so the parent's end missed the draft, whose cache kept the live state.
+    """
+    parent_id = governed["rows"][0]
+    with registry.cursor() as cr:
+        _env(cr)["ov.sa_test_target"].browse(parent_id).action_activate()
+        cr.commit()
+
+    def end(env):
+        env["ov.sa_test_target"].browse(parent_id).action_revoke(reason="race")
+
+    def check(cr, child_id):
+        cr.execute(
+            "SELECT state, ov_parent_state FROM ov_actor_sa_test_target WHERE id = %s",
+            [child_id],
+        )
+        assert cr.fetchone() == ("revoked", "revoked")
+
+    _race_against(registry, _new_child(governed, parent_id, activate=False), end, check)
+
+
+def test_deletion_that_fails_to_serialize_says_so(registry, governed):
+    """A deletion losing a race raises the serialization failure Odoo retries.
+
+    Found by the concurrent soak: resetting the deleter after a failed
+    DELETE ran a statement in the aborted transaction, and the client got
+    "current transaction is aborted" instead, which Odoo does not retry.
+    """
+    draft_id = governed["rows"][1]
+    cr1 = registry.cursor()
+    try:
+        env1 = _env(cr1)
+        env1.cr.execute("SELECT state FROM ov_sa_test_target WHERE id = %s", [draft_id])
+        with registry.cursor() as cr2:  # changes the row after cr1's snapshot
+            env2 = _env(cr2)  # referenced until the commit flushes the write
+            env2["ov.sa_test_target"].browse(draft_id).write({"date_from": "2030-01-01"})
+            cr2.commit()
+        with pytest.raises(psycopg2.errors.SerializationFailure), mute_logger("odoo.sql_db"):
+            env1["ov.sa_test_target"].browse(draft_id).unlink()
+    finally:
+        cr1.rollback()
+        cr1.close()

@@ -1,4 +1,4 @@
-"""Command line: ``python3 -m ovdev test|demo|bench``."""
+"""Command line: ``python3 -m ovdev test|demo|bench|soak``."""
 
 import argparse
 import os
@@ -35,6 +35,11 @@ def main(argv=None):
     bench.add_argument("--repeats", type=int, default=1000, help="runs per workload")
     bench.add_argument("--cron-rows", type=int, default=100_000)
     bench.add_argument("--output", default="bench-results")
+    soak = commands.add_parser("soak", help="model-based and concurrent soak, long settings")
+    soak.add_argument("--seconds", type=float, default=300, help="concurrent soak duration")
+    soak.add_argument("--workers", type=int, default=4, help="concurrent workers")
+    soak.add_argument("--examples", type=int, default=300, help="model-based examples")
+    soak.add_argument("--steps", type=int, default=50, help="steps per model-based example")
     argv = sys.argv[1:] if argv is None else argv
     args = parser.parse_args(argv)
 
@@ -62,6 +67,13 @@ def main(argv=None):
         return bench_runner.run(
             args.sizes, args.fractions, args.repeats, args.cron_rows, args.output
         )
+    if args.command == "soak":
+        from . import soak as soak_runner
+
+        stop = prepare(argv, ("test",), needs_odoo=True)
+        if stop is not None:
+            return stop
+        return soak_runner.run(args.seconds, args.workers, args.examples, args.steps)
     from . import demo as demo_server
 
     stop = prepare(argv, ("test",), needs_odoo=True)
