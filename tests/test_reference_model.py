@@ -107,10 +107,16 @@ def test_unlink_drafts_and_cascade(model):
     revoked = model.create_actor_row(parent, 1, "access")
     model.transition(revoked, "action_revoke")
     assert model.attempt(model.delete, revoked)[0] == rm.USER_ERROR
-    model.delete(parent)
-    assert model.handles(rm.ACTOR_ROW) == [] and model.handles(rm.SA_ROW) == []
-    assert model.row(child).events[-1] == ("delete", "draft", None, "binding", None)
-    assert model.row(revoked).events[-1] == ("delete", "revoked", None, "access", None)
+    # The revoked child's history would go with its draft parent.
+    assert model.attempt(model.delete, parent)[0] == rm.USER_ERROR
+    assert model.handles(rm.ACTOR_ROW) == [child, revoked]
+    other = model.create_sa_row(1, 2, "binding")
+    draft_child = model.create_actor_row(other, 1, "binding")
+    model.delete(other)
+    assert model.handles(rm.SA_ROW) == [parent]
+    assert model.handles(rm.ACTOR_ROW) == [child, revoked]
+    assert model.row(other).events[-1] == ("delete", "draft", None, "binding", None)
+    assert model.row(draft_child).events[-1] == ("delete", "draft", None, "binding", None)
 
 
 def test_windows_and_cron(model):

@@ -69,7 +69,9 @@ class OvAssociationViewsMixin(models.AbstractModel):
         # their own readonly: editable, the client would send them back.
         derived = self._ov_derived_fields()
         main = [
-            E.field(name=name) if name in derived else E.field(name=name, readonly="state != 'draft'")
+            E.field(name=name)
+            if name in derived
+            else E.field(name=name, readonly="state != 'draft'")
             for name in self._ov_view_fields()
         ]
         main.append(E.field(name="association_kind", readonly="state != 'draft'"))

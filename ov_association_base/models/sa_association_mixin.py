@@ -2,6 +2,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG as UNINSTALL
+
 from .. import policy
 from . import schema_sql
 
@@ -153,6 +155,27 @@ class OvSaAssociationMixin(models.AbstractModel):
                 governed = self.env._("restricted record")
             record.display_name = (
                 f"{record.sa_id.code or record.sa_id.name or '?'} → {governed} ({kind})"
+            )
+
+    @api.ondelete(at_uninstall=True)
+    def _unlink_only_with_draft_children(self):
+        """The database takes actor rows with their SA row: only drafts may go.
+
+        A draft SA row can have revoked children (revoked while it was a
+        draft); deleting it would delete their history. Under every context,
+        as ``_unlink_only_drafts``.
+        """
+        if self._ov_is_system_write() or (self.env.su and self.env.context.get(UNINSTALL)):
+            return
+        used = self._ov_actor_rows().filtered(lambda child: child.state != "draft")
+        if used:
+            raise UserError(
+                self.env._(
+                    "%(record)s has actor associations that are not drafts "
+                    "(%(children)s): it cannot be deleted; revoke it instead.",
+                    record=used[0]._ov_parent().display_name,
+                    children=", ".join(used.mapped("display_name")),
+                )
             )
 
     def _ov_fixed_fields(self):

@@ -335,11 +335,15 @@ class ReferenceModel:
         row.kind = kind
 
     def delete(self, handle):
-        """Only drafts; an SA row takes its actor rows with it (one event each)."""
+        """Only drafts; an SA row takes its actor rows with it (one event
+        each), so it goes only while they are all drafts too."""
         row = self._existing(handle)
         if row.state != "draft":
             raise Refused(USER_ERROR, "only drafts can be deleted")
-        gone = [row, *(self.children(row) if row.layer == SA_ROW else [])]
+        children = self.children(row) if row.layer == SA_ROW else []
+        if any(child.state != "draft" for child in children):
+            raise Refused(USER_ERROR, "its actor rows are not all drafts")
+        gone = [row, *children]
         for each in gone:
             each.deleted = True
             self._log(each, "delete", each.state, None, each.kind, None)

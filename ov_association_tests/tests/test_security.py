@@ -136,6 +136,14 @@ class TestSideDoors(ConformanceCase):
             membership.with_user(self.manager_user).with_context(**uninstall).unlink()
         self.assertEqual(membership.state, "active")
         self.assertTrue(row.is_effective)
+        # Nor with a draft SA row: a revoked child would go with it.
+        for pair in self.pairs:
+            parent = self.make_sa_row(pair, "draft")
+            revoked = self.make_actor_row(pair, "revoked", parent=parent)
+            with self.subTest(rule="draft parent of a used row", pair=pair.name):
+                with self.assertRaises(UserError):
+                    parent.with_user(self.manager_user).with_context(**uninstall).unlink()
+                self.assertTrue(revoked.exists())
         # Nor do they go with their actor or SA (the database refuses).
         for owner in (member, self.sa):
             with (
