@@ -114,6 +114,8 @@ class OvGovernedQueryMixin(models.AbstractModel):
 
     def _ov_query_kinds(self, kinds, actor_layer):
         """Validated kinds of the layer the query reads."""
+        if kinds is None or kinds is False:
+            return None  # the common case, on every governed read
         layer = self._ov_actor_model() if actor_layer else self
         allowed = layer._ov_allowed_kinds if layer is not None else self._ov_allowed_kinds
         return self._ov_argument(arguments.kinds, kinds, allowed)
