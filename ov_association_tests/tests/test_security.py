@@ -37,7 +37,7 @@ class TestSideDoors(ConformanceCase):
                 for name in related:
                     self.assertFalse(Actor._fields[name].compute_sudo, f"{pair.actor_model}.{name}")
         Actor = self.env["ov.actor_sa_test_target"]
-        hidden = self.make_sa_row(self.test_pair, "active", sa=self.other_sa)
+        hidden = self.make_sa_row(self.sample_pair, "active", sa=self.other_sa)
         hidden.target_id.name = "SECRET-TARGET-NAME"
         # member_user is no member of other_sa: its rows are not theirs to read.
         as_member = Actor.with_user(self.member_user)
@@ -54,7 +54,7 @@ class TestSideDoors(ConformanceCase):
             "SECRET-TARGET-NAME",
         )
         # Their own row reads as before.
-        mine = self.make_actor_row(self.test_pair, "active")
+        mine = self.make_actor_row(self.sample_pair, "active")
         self.assertEqual(
             mine.with_user(self.member_user).target_name, mine._ov_parent().target_id.name
         )
@@ -98,9 +98,9 @@ class TestSideDoors(ConformanceCase):
         shared = self.env["ov.actor"].create({"name": "Shared actor"})  # no company
         self.make_membership(self.foreign_sa, shared)
         as_manager = self.env["ov.sa_test_target"].with_user(self.manager_user)
-        target = self.make_target(self.test_pair, company=self.other_company)
-        parent = self.make_sa_row(self.test_pair, "active", sa=self.foreign_sa, target=target)
-        self.make_actor_row(self.test_pair, "active", parent=parent, actor=shared)
+        target = self.make_target(self.sample_pair, company=self.other_company)
+        parent = self.make_sa_row(self.sample_pair, "active", sa=self.foreign_sa, target=target)
+        self.make_actor_row(self.sample_pair, "active", parent=parent, actor=shared)
         # The superuser (no rules) sees the grant: the fixture is effective.
         self.assertEqual(
             self.env["ov.sa_test_target"].search_governed_targets(actor_id=shared.id), target
@@ -131,7 +131,7 @@ class TestSideDoors(ConformanceCase):
                     self.assertEqual(row.state, "active")
         member = self.env["ov.actor"].create({"name": "Stays a member"})
         membership = self.make_membership(self.sa, member)
-        row = self.make_actor_row(self.test_pair, "active", actor=member)
+        row = self.make_actor_row(self.sample_pair, "active", actor=member)
         with self.assertRaises(UserError):
             membership.with_user(self.manager_user).with_context(**uninstall).unlink()
         self.assertEqual(membership.state, "active")
@@ -156,7 +156,7 @@ class TestSideDoors(ConformanceCase):
                 self.env.flush_all()
         self.assertEqual(membership.state, "active")
         # A real module uninstall runs as the superuser: that may remove them.
-        draft = self.make_sa_row(self.test_pair, "active")
+        draft = self.make_sa_row(self.sample_pair, "active")
         draft.with_context(**uninstall).unlink()
         self.assertFalse(draft.exists())
 
@@ -189,7 +189,7 @@ class TestSideDoors(ConformanceCase):
 
     def test_4_an_sa_that_governs_keeps_its_company(self):
         """Moving an SA would move every grant in it to another company, unaudited."""
-        self.make_actor_row(self.test_pair, "active")
+        self.make_actor_row(self.sample_pair, "active")
         for sa in (self.sa, self.other_sa):  # rows in one, a membership only in the other
             with self.assertRaises(UserError):
                 sa.with_user(self.manager_user).write({"company_id": self.other_company.id})
@@ -226,7 +226,7 @@ class TestSideDoors(ConformanceCase):
         )
         # A target deleted during a request: the request names its user to
         # the delete triggers (ir.http), and the cascade is attributed.
-        child = self.make_actor_row(self.test_pair, "active")
+        child = self.make_actor_row(self.sample_pair, "active")
         parent = child._ov_parent()
         audit_sql.set_deleting_user(self.env.cr, self.manager_user.id)
         parent.target_id.unlink()
@@ -240,7 +240,7 @@ class TestSideDoors(ConformanceCase):
     def test_6_bad_arguments_are_named(self):
         """Every bad argument of the public API is a UserError that names it."""
         Sa = self.env["ov.sa_test_target"].with_user(self.manager_user)
-        target = self.make_target(self.test_pair)
+        target = self.make_target(self.sample_pair)
         cases = [
             (
                 "kinds",
@@ -276,7 +276,7 @@ class TestSideDoors(ConformanceCase):
             with self.subTest(argument=argument), self.assertRaises(UserError) as caught:
                 call()
             self.assertIn(argument, str(caught.exception))
-        row = self.make_sa_row(self.test_pair, "active")
+        row = self.make_sa_row(self.sample_pair, "active")
         Reason = self.env["ov.association.reason.wizard"]
         Kind = self.env["ov.association.kind.wizard"]
         wizard_cases = [
@@ -343,5 +343,5 @@ class TestSideDoors(ConformanceCase):
 
     # ------------------------------------------------------------------
     @property
-    def test_pair(self):
+    def sample_pair(self):
         return next(p for p in self.pairs if p.sa_model == "ov.sa_test_target")
