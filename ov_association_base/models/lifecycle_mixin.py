@@ -226,9 +226,7 @@ class OvAssociationLifecycleMixin(models.AbstractModel):
         RPC caller can send. Only a real module uninstall, which runs as the
         superuser (no client can), removes used rows of its module.
         """
-        if self._ov_is_system_write():
-            return
-        if self.env.su and self.env.context.get(MODULE_UNINSTALL_FLAG):
+        if self._ov_may_remove_used_rows():
             return
         used = self.filtered(lambda r: r.state != "draft")
         if used:
@@ -240,6 +238,12 @@ class OvAssociationLifecycleMixin(models.AbstractModel):
                     state=used[0].state,
                 )
             )
+
+    def _ov_may_remove_used_rows(self):
+        """The library itself, or a real module uninstall (as superuser)."""
+        return self._ov_is_system_write() or (
+            self.env.su and bool(self.env.context.get(MODULE_UNINSTALL_FLAG))
+        )
 
     def unlink(self):
         # The deletion event is written by a database trigger (it also sees

@@ -2,8 +2,6 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG as UNINSTALL
-
 from .. import policy
 from . import schema_sql
 
@@ -165,7 +163,7 @@ class OvSaAssociationMixin(models.AbstractModel):
         draft); deleting it would delete their history. Under every context,
         as ``_unlink_only_drafts``.
         """
-        if self._ov_is_system_write() or (self.env.su and self.env.context.get(UNINSTALL)):
+        if self._ov_may_remove_used_rows():
             return
         used = self._ov_actor_rows().filtered(lambda child: child.state != "draft")
         if used:
