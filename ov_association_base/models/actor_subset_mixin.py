@@ -103,7 +103,10 @@ class OvAssociationActorSubsetMixin(models.AbstractModel):
         committing over a child it could not see; and a change committed
         since this transaction began fails this one the same way.
         """
-        parent_ids = tuple(sorted({int(parent) for parent, _actor in pairs if parent}))
+        # Only well-formed ids: anything else is left to the ORM's own checks,
+        # which refuse it with a clear error rather than a ValueError here.
+        pairs = [(parent, actor) for parent, actor in pairs if _is_id(parent)]
+        parent_ids = tuple(sorted({parent for parent, _actor in pairs}))
         if not parent_ids:
             return
         parent_model = self.env[self._fields[self._ov_parent_field].comodel_name]
@@ -119,9 +122,9 @@ class OvAssociationActorSubsetMixin(models.AbstractModel):
         members = tuple(
             sorted(
                 {
-                    (sa_of[int(parent)], int(actor))
+                    (sa_of[parent], actor)
                     for parent, actor in pairs
-                    if parent and actor and int(parent) in sa_of
+                    if _is_id(actor) and parent in sa_of
                 }
             )
         )
@@ -220,3 +223,7 @@ def _window_inside(child, parent):
     if parent.date_to and (not child.date_to or child.date_to > parent.date_to):
         return False
     return True
+
+
+def _is_id(value):
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0

@@ -60,11 +60,14 @@ class OvAssociationGuardMixin(models.AbstractModel):
             reached = model.browse().union(*values.values())
             readable = self._ov_readable(reached)
             values = {record: value for record, value in values.items() if value in readable}
+        relational = field.type in ("many2one", "one2many", "many2many")
         for record in self:
-            if record in values:
-                record[field.name] = field._process_related(values[record][last], record.env)
-            else:
+            if record not in values:
                 record[field.name] = False
+                continue
+            value = field._process_related(values[record][last], record.env)
+            # A related record is itself shown only if the user may read it.
+            record[field.name] = self._ov_readable(value) if relational else value
 
     # ------------------------------------------------------------------
     # Display names of governed records and rows: Odoo shows a many2one's
@@ -124,6 +127,14 @@ class OvAssociationGuardMixin(models.AbstractModel):
             )
         return result
 
+    def export_data(self, fields_to_export):
+        # Export names many2one values with what the cache holds, and a value
+        # cached by a superuser read earlier in the request would pass
+        # unchecked: start from a clean cache, so every value is fetched
+        # against the exporter's rights.
+        self.env.invalidate_all()
+        return super().export_data(fields_to_export)
+
     def onchange(self, values, field_names, fields_spec):
         self.browse().check_access("read")
         for name, value in values.items():
@@ -161,6 +172,25 @@ class OvAssociationGuardMixin(models.AbstractModel):
     def _ov_refuse_derived(self, vals, creating):
         if self._ov_is_system_write():
             return
+        # A many2one takes an id: anything else would reach the database as
+        # text and come back as a psycopg2 error instead of one naming it.
+        malformed = sorted(
+            name
+            for name, value in vals.items()
+            if name in self._fields
+            and self._fields[name].type == "many2one"
+            and value not in (False, None)
+            and not (isinstance(value, int) and not isinstance(value, bool))
+            and not isinstance(value, models.BaseModel)  # Python callers may pass a record
+        )
+        if malformed:
+            raise UserError(
+                self.env._(
+                    "%(model)s: %(fields)s must be the id of a record.",
+                    model=self._description,
+                    fields=", ".join(self._fields[name].string for name in malformed),
+                )
+            )
         derived = sorted(set(vals) & self._ov_derived_fields())
         if derived:
             raise UserError(

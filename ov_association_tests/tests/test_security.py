@@ -64,7 +64,11 @@ class TestSideDoors(ConformanceCase):
         if "ov.actor_sa_sale_order" not in self.env:
             self.skipTest("ov_sa_sale_order is not installed")
         pair = next(p for p in self.pairs if p.sa_model == "ov.sa_sale_order")
-        blind = new_test_user(self.env, "ov_sec_blind", groups="ov_association_base.group_ov_user")
+        blind = new_test_user(
+            self.env,
+            "ov_sec_blind",
+            groups="ov_association_base.group_ov_user,base.group_allow_export",
+        )
         actor = self.env["ov.actor"].create({"user_id": blind.id})
         self.make_membership(self.sa, actor)
         row = self.make_actor_row(pair, "active", actor=actor)
@@ -91,6 +95,11 @@ class TestSideDoors(ConformanceCase):
         except (AccessError, ValueError):
             groups = []
         self.assertNotIn(order.name, str(groups))
+        try:
+            exported = Actor.search([]).export_data(["sale_order_id", "order_amount_total"])
+        except AccessError:
+            exported = {}
+        self.assertNotIn(order.name, str(exported))
 
     # ------------------------------------------------------------------
     def test_2_governed_queries_apply_company_rules(self):
@@ -305,6 +314,23 @@ class TestSideDoors(ConformanceCase):
         self.assertEqual(row.state, "active")
         with self.assertRaises(UserError):
             row.action_change_kind(["access"], reason="x")
+        # A parent id of the wrong type is the ORM's to refuse, clearly.
+        Actor = self.env["ov.actor_sa_test_target"]
+        try:
+            with self.env.cr.savepoint(), mute_logger("odoo.sql_db"):
+                Actor.create(
+                    {
+                        "sa_test_target_id": "abc",
+                        "actor_id": self.actor.id,
+                        "association_kind": "access",
+                    }
+                )
+        except Exception as error:  # what kind of error is the assertion
+            refusal = error
+        else:
+            refusal = None
+        self.assertIsInstance(refusal, UserError)
+        self.assertIn("SA association", str(refusal))
         with self.assertRaises(UserError):
             row.action_suspend(reason={"x": 1})
 
