@@ -6,6 +6,8 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
+from odoo.addons.ov_association_base.models import audit_chain
+
 from .common import ConformanceCase
 
 
@@ -104,19 +106,30 @@ class TestAuditLog(ConformanceCase):
         self.assertIn(str(altered.id), action["params"]["message"])
 
     def test_rehashed_event_breaks_the_next_link(self):
-        """Recomputing the altered event's own hash does not help: the next one breaks."""
+        """Re-sealing the altered event itself does not help: the next link breaks."""
         events = self._some_events()
         Event = self.env["ov.association.event"]
         self.assertTrue(Event.verify_audit_log()["ok"])
-        altered, following = events[1], events[2]
+        before, altered, following = events[0], events[1], events[2]
         self._as_superuser_past_the_triggers(
-            "UPDATE ov_association_event SET user_id = NULL, hash = %s WHERE id = %s",
-            ["f" * 64, altered.id],
+            "UPDATE ov_association_event SET reason = 'nothing happened' WHERE id = %s",
+            [altered.id],
         )
-        result = Event.verify_audit_log()
-        self.assertEqual(result["first_broken"]["event_id"], altered.id)
-        self.assertEqual(result["first_broken"]["kind"], "altered")
-        self.assertNotEqual(following.id, altered.id)
+        # The attacker recomputes the altered event's hash from its predecessor.
+        columns = ", ".join(audit_chain.CONTENT)
+        self.env.cr.execute(
+            f"SELECT {columns} FROM ov_association_event WHERE id = %s",
+            [altered.id],
+        )
+        row = dict(zip(audit_chain.CONTENT, self.env.cr.fetchone(), strict=True))
+        self._as_superuser_past_the_triggers(
+            "UPDATE ov_association_event SET hash = %s WHERE id = %s",
+            [audit_chain.digest(before.hash, row), altered.id],
+        )
+        self.assertEqual(
+            Event.verify_audit_log()["first_broken"],
+            {"event_id": following.id, "chain_index": following.chain_index, "kind": "altered"},
+        )
 
     def test_deleted_event_is_found(self):
         events = self._some_events()
