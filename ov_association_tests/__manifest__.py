@@ -1,14 +1,14 @@
 {
     "name": "Association Governance: Conformance Suite",
     "summary": "Test-only target model and the conformance suite run against every governed pair",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Governance",
     "website": "https://github.com/ov-association/ov_association",
     "author": "ov_association contributors",
     "maintainers": ["ov-association"],
     "license": "AGPL-3",
     "development_status": "Alpha",
-    "depends": ["ov_association_base"],
+    "depends": ["ov_association_base", "ov_association_migration"],
     "data": [
         "security/ir.model.access.csv",
         "security/ov_test_target_rules.xml",

@@ -13,3 +13,4 @@ from . import ov_sa_membership
 from . import ov_association_event
 from . import ov_governance_cron
 from . import ir_http
+from . import legacy_stamps

@@ -14,6 +14,9 @@ EVENTS = [
     ("actor_relinked", "Actor linked to another user"),
     ("actor_archived", "Actor archived"),
     ("actor_restored", "Actor restored"),
+    # A step of a migration plan (ov_association_migration): kept here so the
+    # events stay valid once that addon is uninstalled.
+    ("migration", "Migration step"),
 ]
 MANAGER_GROUP = "ov_association_base.group_ov_manager"
 

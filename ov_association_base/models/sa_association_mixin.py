@@ -106,6 +106,15 @@ class OvSaAssociationMixin(models.AbstractModel):
         return ["sa_id", self._ov_target_field]
 
     @api.model
+    def _ov_target_condition_sql(self, alias):
+        """Override to state in SQL which records of the target model the pair
+        governs, when its Python constraints refuse some (e.g. contacts of a
+        company). Set-based writers that bypass those constraints, like the
+        migration backfill, apply it; ``alias`` names the target table.
+        """
+        return SQL("TRUE")
+
+    @api.model
     def _ov_conformance_target_values(self, sequence):
         """Override to give values a target record needs beyond its required
         fields' simple defaults, so the conformance suite of

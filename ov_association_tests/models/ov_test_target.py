@@ -6,9 +6,10 @@ class OvTestTarget(models.Model):
     """A stand-in for a native Odoo class: the pair below governs it.
 
     It also carries the *legacy* direct stamp (``stamp_sa_id`` /
-    ``stamp_actor_id``) that ADR 0003 replaces, only as the baseline the
-    benchmark compares the association path with. No business model ever
-    gets such columns.
+    ``stamp_actor_id``, with its window) that ADR 0003 replaces: the
+    baseline the benchmark compares the association path with, and the
+    legacy data the migration tests move onto associations. No business
+    model ever gets such columns.
     """
 
     _name = "ov.test.target"
@@ -27,6 +28,9 @@ class OvTestTarget(models.Model):
         "ov.sa", string="Legacy stamped SA", index=True, ondelete="set null"
     )
     stamp_actor_id = fields.Many2one("ov.actor", string="Legacy stamped actor", ondelete="set null")
+    # The legacy window of the stamp, which the migration tests carry over.
+    stamp_date_from = fields.Datetime("Legacy stamp from")
+    stamp_date_to = fields.Datetime("Legacy stamp until")
 
     def init(self):
         result = super().init()

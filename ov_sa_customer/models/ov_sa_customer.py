@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 
 
 class OvSaCustomer(models.Model):
@@ -28,6 +29,11 @@ class OvSaCustomer(models.Model):
     def _ov_conformance_target_values(self, sequence):
         # res.partner requires a name through a CHECK constraint, not the field.
         return {"name": f"Conformance customer {sequence}", "is_company": True}
+
+    @api.model
+    def _ov_target_condition_sql(self, alias):
+        # The SQL form of _check_commercial_partner.
+        return SQL("%s = %s", SQL.identifier(alias, "commercial_partner_id"), SQL.identifier(alias, "id"))
 
     @api.constrains("partner_id")
     def _check_commercial_partner(self):

@@ -1,0 +1,457 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
+
+from odoo.addons.ov_association_base import policy
+
+from ..sql import shape as shape_sql
+
+# The ADR's migration path; each step only from the one before (STEPS_FROM).
+STATES = [
+    ("draft", "Draft"),
+    ("classified", "Classified"),
+    ("dry_run", "Dry run"),
+    ("backfilled", "Backfilled"),
+    ("parity", "Parity verified"),
+    ("frozen", "Frozen"),
+    ("demoted", "Demoted"),
+    ("retired", "Retired"),
+]
+STEPS_FROM = {
+    "classified": ("draft", "dry_run"),
+    "dry_run": ("classified", "dry_run"),
+    "backfilled": ("dry_run", "backfilled"),
+    "parity": ("backfilled",),
+    "frozen": ("parity",),
+    "demoted": ("parity", "frozen"),
+    "retired": ("parity", "frozen", "demoted"),
+    "draft": tuple(name for name, _label in STATES),
+}
+# Settings that change what the backfill does: editable until it ran.
+SETTINGS = (
+    "legacy_model_id",
+    "pair_model",
+    "sa_field_id",
+    "actor_field_id",
+    "default_sa_id",
+    "create_memberships",
+    "date_from_field_id",
+    "date_to_field_id",
+    "granted_by_field_id",
+)
+EDITABLE_STATES = ("draft", "classified", "dry_run")
+# What the steps record: written by them alone.
+RESULTS = (
+    "state",
+    "dry_run_date",
+    "dry_run_totals",
+    "backfill_next_id",
+    "backfill_batches",
+    "backfill_created_sa",
+    "backfill_created_actor",
+    "backfill_created_membership",
+    "backfill_date",
+    "parity_date",
+    "parity_only_stamp",
+    "parity_only_association",
+    "parity_accepted_reason",
+)
+STEP_MARKER = object()
+STEP_KEY = "ov_migration_step"
+MANAGER_GROUP = "ov_association_base.group_ov_manager"
+
+
+class OvMigrationPlan(models.Model):
+    """One legacy stamp on its way to association rows (ADR 0003, migration path).
+
+    The settings say what the stamp is (step 1, the classification rules),
+    how its values map to SAs and actors, and which legacy columns carry the
+    window and the granting user. The steps themselves live in
+    ``plan_steps.py``; the SQL in ``sql/``.
+    """
+
+    _name = "ov.migration.plan"
+    _inherit = "ov.migration.plan.steps"
+    _description = "Migration plan of a legacy governance stamp"
+    _order = "id desc"
+
+    name = fields.Char(required=True)
+    state = fields.Selection(STATES, default="draft", required=True, readonly=True, copy=False)
+    legacy_model_id = fields.Many2one(
+        "ir.model",
+        string="Legacy model",
+        required=True,
+        ondelete="cascade",
+        help="The native model whose records carry the stamp: the pair's governed model.",
+    )
+    legacy_model = fields.Char(related="legacy_model_id.model", string="Legacy model name")
+    pair_model = fields.Selection(
+        "_selection_pair_models",
+        string="Target pair",
+        required=True,
+        help="The SA-layer association model (ov.sa_x) the stamps become.",
+    )
+    sa_field_id = fields.Many2one(
+        "ir.model.fields",
+        string="SA stamp",
+        ondelete="cascade",
+        domain="[('model_id', '=', legacy_model_id), ('ttype', '=', 'many2one'), "
+        "('store', '=', True)]",
+        help="Many2one of the legacy model to the governing unit: ov.sa itself, "
+        "or another model (e.g. crm.team) mapped to SAs below.",
+    )
+    actor_field_id = fields.Many2one(
+        "ir.model.fields",
+        string="Actor stamp",
+        ondelete="cascade",
+        domain="[('model_id', '=', legacy_model_id), ('ttype', '=', 'many2one'), "
+        "('store', '=', True)]",
+        help="Many2one of the legacy model to the responsible: ov.actor itself, "
+        "or another model (e.g. res.users) mapped to actors below.",
+    )
+    sa_source_model = fields.Char(related="sa_field_id.relation", string="SA stamp points at")
+    actor_source_model = fields.Char(
+        related="actor_field_id.relation", string="Actor stamp points at"
+    )
+    default_sa_id = fields.Many2one(
+        "ov.sa",
+        string="Default SA",
+        ondelete="restrict",
+        help="The SA of the rows created for legacy records without an SA stamp "
+        "(required when the plan has no SA stamp).",
+    )
+    create_memberships = fields.Boolean(
+        help="Create the active memberships the actor rows need (audited); "
+        "otherwise such rows are skipped as 'not a member'.",
+    )
+    create_missing = fields.Boolean(
+        "Create missing SAs and actors",
+        help="When proposing the mapping, create an SA or actor for each stamp "
+        "value that has none (audited).",
+    )
+    date_from_field_id = fields.Many2one(
+        "ir.model.fields",
+        string="Effective from (legacy)",
+        ondelete="set null",
+        domain="[('model_id', '=', legacy_model_id), ('ttype', 'in', ('date', 'datetime')), "
+        "('store', '=', True)]",
+    )
+    date_to_field_id = fields.Many2one(
+        "ir.model.fields",
+        string="Effective until (legacy)",
+        ondelete="set null",
+        domain="[('model_id', '=', legacy_model_id), ('ttype', 'in', ('date', 'datetime')), "
+        "('store', '=', True)]",
+        help="A past value creates the rows expired: the legacy data says the grant ended.",
+    )
+    granted_by_field_id = fields.Many2one(
+        "ir.model.fields",
+        string="Granted by (legacy)",
+        ondelete="set null",
+        domain="[('model_id', '=', legacy_model_id), ('relation', '=', 'res.users'), "
+        "('store', '=', True)]",
+        help="The user recorded as the creator of each new row, e.g. create_uid.",
+    )
+    rule_ids = fields.One2many("ov.migration.rule", "plan_id", string="Classification")
+    map_ids = fields.One2many("ov.migration.map", "plan_id", string="Mapping")
+    report_line_ids = fields.One2many("ov.migration.report.line", "plan_id", string="Report")
+    batch_size = fields.Integer(default=50000, help="Legacy ids per backfill batch.")
+    dry_run_date = fields.Datetime(readonly=True, copy=False)
+    dry_run_totals = fields.Json(readonly=True, copy=False)
+    backfill_next_id = fields.Integer(
+        readonly=True, copy=False, help="Where an interrupted backfill resumes."
+    )
+    backfill_batches = fields.Integer(readonly=True, copy=False)
+    backfill_created_sa = fields.Integer("SA rows created", readonly=True, copy=False)
+    backfill_created_actor = fields.Integer("Actor rows created", readonly=True, copy=False)
+    backfill_created_membership = fields.Integer(
+        "Memberships created", readonly=True, copy=False
+    )
+    backfill_date = fields.Datetime(readonly=True, copy=False)
+    parity_date = fields.Datetime(readonly=True, copy=False)
+    parity_only_stamp = fields.Integer("Only by stamp", readonly=True, copy=False)
+    parity_only_association = fields.Integer("Only by association", readonly=True, copy=False)
+    parity_accepted_reason = fields.Text(readonly=True, copy=False)
+    written_by_odoo = fields.Boolean(
+        compute="_compute_written_by_odoo",
+        help="A stamp the ORM computes or defaults: it can be demoted, never frozen.",
+    )
+
+    _sql_constraints = [
+        ("name_uniq", "UNIQUE (name)", "A migration plan name is unique."),
+        ("batch_size_positive", "CHECK (batch_size > 0)", "The batch size must be positive."),
+    ]
+
+    # ------------------------------------------------------------------
+    # Settings
+    # ------------------------------------------------------------------
+    @api.model
+    def _selection_pair_models(self):
+        names = self.env["ov.sa.association.mixin"]._ov_concrete_models()
+        return [(name, self.env[name]._description) for name in names]
+
+    @api.depends("sa_field_id", "actor_field_id")
+    def _compute_written_by_odoo(self):
+        for plan in self:
+            plan.written_by_odoo = bool(plan._ov_odoo_written_stamps())
+
+    def _ov_stamp_fields(self):
+        """The ``(side, ir.model.fields)`` stamps of the plan."""
+        self.ensure_one()
+        return [
+            (side, field)
+            for side, field in (("sa", self.sa_field_id), ("actor", self.actor_field_id))
+            if field
+        ]
+
+    def _ov_odoo_written_stamps(self):
+        """Stamps the ORM itself writes (a compute, a related or a default)."""
+        if not self.legacy_model or self.legacy_model not in self.env:
+            return []
+        model_fields = self.env[self.legacy_model]._fields
+        return [
+            field.name
+            for _side, field in self._ov_stamp_fields()
+            if field.name in model_fields
+            and (
+                model_fields[field.name].compute
+                or model_fields[field.name].related
+                or model_fields[field.name].default
+            )
+        ]
+
+    @api.constrains("legacy_model_id", "pair_model", "sa_field_id", "actor_field_id")
+    def _check_settings(self):
+        for plan in self:
+            problem = plan._ov_settings_problem()
+            if problem:
+                raise ValidationError(
+                    self.env._("Migration plan %(plan)s: %(problem)s", plan=plan.name, problem=problem)
+                )
+
+    def _ov_settings_problem(self):
+        """What is wrong with the plan's settings, in one sentence, or None."""
+        env = self.env
+        if self.pair_model not in env:
+            return env._("the target pair %(pair)s is not installed.", pair=self.pair_model)
+        pair = env[self.pair_model]
+        governed = pair._fields[pair._ov_target_field].comodel_name
+        if governed != self.legacy_model:
+            return env._(
+                "the pair %(pair)s governs %(governed)s, not the legacy model %(legacy)s.",
+                pair=self.pair_model,
+                governed=governed,
+                legacy=self.legacy_model,
+            )
+        if not self.sa_field_id and not self.actor_field_id:
+            return env._("name the SA stamp, the actor stamp or both.")
+        for label, field in (
+            (env._("SA stamp"), self.sa_field_id),
+            (env._("actor stamp"), self.actor_field_id),
+            (env._("effective from"), self.date_from_field_id),
+            (env._("effective until"), self.date_to_field_id),
+            (env._("granted by"), self.granted_by_field_id),
+        ):
+            if field and field.model_id != self.legacy_model_id:
+                return env._(
+                    "the %(label)s %(field)s is not a field of %(model)s.",
+                    label=label,
+                    field=field.name,
+                    model=self.legacy_model,
+                )
+        if self.actor_field_id and pair._ov_actor_model() is None:
+            return env._("the pair %(pair)s has no actor layer.", pair=self.pair_model)
+        if self.sa_field_id == self.actor_field_id:
+            return env._("the SA stamp and the actor stamp must differ.")
+        return None
+
+    def _ov_classification_problem(self):
+        """Why the plan cannot run yet (step 1 incomplete), or None."""
+        self.ensure_one()
+        env = self.env
+        problem = self._ov_settings_problem()
+        if problem:
+            return problem
+        if not self.rule_ids:
+            return env._(
+                "it has no classification: say what each stamped row becomes "
+                "(assignment, access or binding) before anything is migrated."
+            )
+        if not self.sa_field_id and not self.default_sa_id:
+            return env._("without an SA stamp, the plan needs a default SA.")
+        kinds = {kind for kind, _label in policy.KINDS}
+        for rule in self.rule_ids:
+            if rule.sa_kind not in kinds:
+                return env._("rule %(rule)s has no SA kind.", rule=rule.display_name)
+            if self.actor_field_id and rule.actor_kind not in kinds:
+                return env._(
+                    "rule %(rule)s needs an actor kind (the plan has an actor stamp).",
+                    rule=rule.display_name,
+                )
+            rule._ov_domain()  # raises a UserError naming the rule if invalid
+        return None
+
+    def write(self, vals):
+        if self.env.context.get(STEP_KEY) is not STEP_MARKER:
+            results = sorted(set(vals) & set(RESULTS))
+            if results:
+                raise UserError(
+                    self.env._(
+                        "Migration plan %(plan)s: %(fields)s are written by its steps only.",
+                        plan=self[:1].name,
+                        fields=", ".join(results),
+                    )
+                )
+            if set(vals) & set(SETTINGS):
+                self._ov_check_editable()
+                if self.filtered(lambda plan: plan.state == "dry_run"):
+                    # The dry run no longer describes these settings.
+                    self.filtered(lambda plan: plan.state == "dry_run")._ov_step(
+                        "classified", self.env._("Settings changed after the dry run")
+                    )
+        return super().write(vals)
+
+    def _ov_check_editable(self):
+        locked = self.filtered(lambda plan: plan.state not in EDITABLE_STATES)
+        if locked:
+            raise UserError(
+                self.env._(
+                    "Migration plan %(plan)s is %(state)s: its settings, classification "
+                    "and mapping are fixed once it backfilled. Reset it to draft first.",
+                    plan=locked[0].name,
+                    state=dict(STATES)[locked[0].state],
+                )
+            )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_before_backfill(self):
+        # A real uninstall keeps what plans did (hooks.py); a plan is only
+        # deleted by hand before it wrote anything.
+        used = self.filtered(lambda plan: plan.state not in EDITABLE_STATES)
+        if used:
+            raise UserError(
+                self.env._(
+                    "Migration plan %(plan)s has backfilled: reset it to draft (or keep it "
+                    "as the record of the migration) instead of deleting it.",
+                    plan=used[0].name,
+                )
+            )
+
+    # ------------------------------------------------------------------
+    # Steps: state and audit
+    # ------------------------------------------------------------------
+    def _ov_step(self, new_state, reason=None):
+        """Move to ``new_state`` from the step before it, audited."""
+        for plan in self:
+            if plan.state not in STEPS_FROM[new_state]:
+                raise UserError(
+                    self.env._(
+                        "Migration plan %(plan)s is %(old)s: it cannot go to %(new)s "
+                        "(steps are not skipped: %(path)s).",
+                        plan=plan.name,
+                        old=dict(STATES)[plan.state],
+                        new=dict(STATES)[new_state],
+                        path=" → ".join(label for _name, label in STATES[1:6]),
+                    )
+                )
+        events = [
+            {
+                "model": self._name,
+                "res_id": plan.id,
+                "event": "migration",
+                "old_value": plan.state,
+                "new_value": new_state,
+                "reason": reason or False,
+                "user_id": self.env.uid,
+            }
+            for plan in self
+        ]
+        self.with_context(**{STEP_KEY: STEP_MARKER}).write({"state": new_state})
+        self.env["ov.association.event"]._ov_append(events)
+        self.env.registry.clear_cache()  # _ov_demoted_columns
+
+    def _ov_check_manager(self):
+        if not (self.env.su or self.env.user.has_group(MANAGER_GROUP)):
+            raise UserError(self.env._("Only governance managers run migration plans."))
+
+    def _ov_system(self):
+        """Write step results (readonly fields) on behalf of the step."""
+        return self.with_context(**{STEP_KEY: STEP_MARKER})
+
+    # ------------------------------------------------------------------
+    # The plan as SQL sees it
+    # ------------------------------------------------------------------
+    def _ov_shape(self):
+        """The plan's settings resolved for the statement builders (sql/)."""
+        self.ensure_one()
+        env = self.env
+        Legacy = env[self.legacy_model].sudo().with_context(active_test=False)
+        pair = env[self.pair_model]
+        actor_model = pair._ov_actor_model()
+        rules = []
+        for number, rule in enumerate(self.rule_ids.sorted(lambda r: (r.sequence, r.id)), 1):
+            domain = rule._ov_domain()
+            if domain:
+                condition = SQL(
+                    "%s IN %s",
+                    SQL.identifier("legacy", "id"),
+                    Legacy._search(domain).subselect(),
+                )
+            else:
+                condition = SQL("TRUE")
+            rules.append(
+                shape_sql.Rule(number, condition, rule.sa_kind, rule.actor_kind or None)
+            )
+        company_field = Legacy._fields.get("company_id")
+        return shape_sql.Shape(
+            plan_id=self.id,
+            uid=env.uid,
+            reason=env._(
+                "Backfilled from %(model)s.%(fields)s by plan %(plan)s",
+                model=self.legacy_model,
+                fields="/".join(field.name for _side, field in self._ov_stamp_fields()),
+                plan=self.name,
+            ),
+            legacy_table=Legacy._table,
+            target_company_column="company_id"
+            if company_field and company_field.store and company_field.type == "many2one"
+            else None,
+            sa=self._ov_side(self.sa_field_id, "ov.sa"),
+            actor=self._ov_side(self.actor_field_id, "ov.actor"),
+            default_sa_id=self.default_sa_id.id or None,
+            rules=tuple(rules),
+            date_from=self._ov_date_sql(self.date_from_field_id),
+            date_to=self._ov_date_sql(self.date_to_field_id),
+            granted_by=SQL.identifier("legacy", self.granted_by_field_id.name)
+            if self.granted_by_field_id
+            else SQL("NULL::integer"),
+            sa_model=pair._name,
+            sa_table=pair._table,
+            target_column=pair._ov_target_field,
+            sa_allowed=tuple(pair._ov_allowed_kinds),
+            sa_exclusive=tuple(pair._ov_exclusive_kinds),
+            target_condition=pair._ov_target_condition_sql("legacy"),
+            actor_model=actor_model._name if actor_model is not None else None,
+            actor_table=actor_model._table if actor_model is not None else None,
+            parent_column=actor_model._ov_parent_field if actor_model is not None else None,
+            actor_allowed=tuple(actor_model._ov_allowed_kinds) if actor_model is not None else (),
+            actor_exclusive=tuple(actor_model._ov_exclusive_kinds)
+            if actor_model is not None
+            else (),
+            admitted={kind: tuple(sorted(kinds)) for kind, kinds in policy.ACTOR_KINDS_ADMITTED.items()},
+            create_memberships=self.create_memberships,
+        )
+
+    def _ov_side(self, field, governance_model):
+        if not field:
+            return None
+        return shape_sql.Side(
+            column=field.name,
+            direct=field.relation == governance_model,
+            user_fallback=field.relation == "res.users",
+        )
+
+    def _ov_date_sql(self, field):
+        if not field:
+            return SQL("NULL::timestamp")
+        return SQL("%s::timestamp", SQL.identifier("legacy", field.name))

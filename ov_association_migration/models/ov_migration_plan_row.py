@@ -1,0 +1,29 @@
+from odoo import fields, models
+
+
+class OvMigrationPlanRow(models.Model):
+    """What a plan did for one legacy record: the backfill's memory.
+
+    A record listed here is ``migrated`` for a rerun (idempotence, resume);
+    parity and demotion read the SAs and actors of these rows. Written in
+    SQL by the backfill; uninstalling the addon drops this table, never the
+    associations it points at.
+    """
+
+    _name = "ov.migration.plan.row"
+    _description = "Legacy record migrated by a plan"
+    _order = "plan_id, target_id"
+
+    plan_id = fields.Many2one("ov.migration.plan", required=True, ondelete="cascade")
+    target_id = fields.Integer(required=True, help="Id of the legacy record.")
+    outcome = fields.Char(required=True, help="create, or governed (already equivalent)")
+    sa_row_id = fields.Integer("SA row")
+    actor_row_id = fields.Integer("Actor row")
+
+    _sql_constraints = [
+        (
+            "target_uniq",
+            "UNIQUE (plan_id, target_id)",
+            "A legacy record is migrated once per plan.",
+        ),
+    ]

@@ -1,0 +1,77 @@
+import csv
+import io
+
+from odoo import fields, models
+
+STEPS = [("dry_run", "Dry run"), ("backfill", "Backfill"), ("parity", "Parity"), ("retire", "Readers")]
+
+
+class OvMigrationReportLine(models.Model):
+    """One figure of a plan's report: stored, so the report outlives the log."""
+
+    _name = "ov.migration.report.line"
+    _description = "Migration plan report line"
+    _order = "plan_id, step, sequence, id"
+
+    plan_id = fields.Many2one("ov.migration.plan", required=True, ondelete="cascade", index=True)
+    step = fields.Selection(STEPS, required=True)
+    sequence = fields.Integer()
+    category = fields.Char(required=True, help="create, skip, done, only_stamp, …")
+    subject = fields.Char(help="Layer and kind, skip reason, side, or reader.")
+    detail = fields.Char()
+    count = fields.Integer()
+    sample = fields.Char(help="Some of the legacy record ids concerned.")
+
+
+class OvMigrationPlanReport(models.Model):
+    _inherit = "ov.migration.plan"
+
+    def _ov_replace_report(self, step, lines):
+        self.ensure_one()
+        # sudo: report lines are written by the steps alone; managers only read them.
+        self.sudo().report_line_ids.filtered(lambda line: line.step == step).unlink()
+        self.env["ov.migration.report.line"].sudo().create(
+            [
+                {"plan_id": self.id, "step": step, "sequence": index, **line}
+                for index, line in enumerate(lines)
+            ]
+        )
+
+    def _ov_report_csv(self):
+        self.ensure_one()
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(["plan", "step", "category", "subject", "detail", "count", "sample"])
+        steps = dict(STEPS)
+        for line in self.report_line_ids:
+            writer.writerow(
+                [
+                    self.name,
+                    steps[line.step],
+                    line.category,
+                    line.subject or "",
+                    line.detail or "",
+                    line.count,
+                    line.sample or "",
+                ]
+            )
+        return buffer.getvalue()
+
+    def action_download_report(self):
+        """The stored report as a CSV attachment of the plan."""
+        self.ensure_one()
+        self._ov_check_manager()
+        attachment = self.env["ir.attachment"].create(
+            {
+                "name": f"{self.name} - migration report.csv",
+                "res_model": self._name,
+                "res_id": self.id,
+                "mimetype": "text/csv",
+                "raw": self._ov_report_csv().encode(),
+            }
+        )
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{attachment.id}?download=true",
+            "target": "self",
+        }

@@ -1,0 +1,360 @@
+import logging
+
+from odoo import fields, models
+from odoo.exceptions import UserError
+
+from odoo.addons.ov_association_base.models import schema_sql
+
+from ..sql import backfill, classify, dry_run, parity
+
+_logger = logging.getLogger(__name__)
+
+
+class OvMigrationPlanSteps(models.AbstractModel):
+    """Steps 1 to 4 of the ADR's migration path on a plan (ov.migration.plan).
+
+    Cutover (freeze, demote, retire) is in ``plan_cutover.py``.
+    """
+
+    _name = "ov.migration.plan.steps"
+    _description = "Migration plan steps"
+
+    def _ov_now_us(self):
+        return schema_sql.epoch_us(fields.Datetime.now())
+
+    def _ov_ready(self):
+        """The plan can run: manager, settings and classification complete."""
+        self._ov_check_manager()
+        for plan in self:
+            problem = plan._ov_classification_problem()
+            if problem:
+                raise UserError(
+                    self.env._(
+                        "Migration plan %(plan)s cannot run: %(problem)s",
+                        plan=plan.name,
+                        problem=problem,
+                    )
+                )
+
+    # ------------------------------------------------------------------
+    # Step 1: classification
+    # ------------------------------------------------------------------
+    def action_classify(self):
+        """Record that the stamp's meaning is explicit (ADR step 1)."""
+        self._ov_ready()
+        self._ov_step("classified")
+        return True
+
+    # ------------------------------------------------------------------
+    # Step 3, without writing: the dry run
+    # ------------------------------------------------------------------
+    def action_dry_run(self):
+        """Count what the backfill would create and skip; store the report."""
+        self._ov_ready()
+        for plan in self:
+            plan._ov_step("dry_run")
+            totals, lines = plan._ov_dry_run()
+            plan._ov_replace_report("dry_run", lines)
+            plan._ov_system().write(
+                {
+                    "dry_run_date": fields.Datetime.now(),
+                    "dry_run_totals": totals,
+                    "backfill_created_sa": 0,
+                    "backfill_created_actor": 0,
+                    "backfill_created_membership": 0,
+                }
+            )
+            _logger.info("migration plan %s: dry run %s", plan.name, totals)
+        return True
+
+    def _ov_dry_run(self):
+        """(totals, report lines) of a dry run now."""
+        self.ensure_one()
+        self.env.flush_all()
+        shape = self._ov_shape()
+        cr = self.env.cr
+        empty_count, empty_sample = dry_run.unstamped(cr, shape)
+        group_list = dry_run.groups(cr, shape, self._ov_now_us())
+        totals = dry_run.totals(group_list, empty_count)
+        return totals, self._ov_dry_run_lines(group_list, empty_count, empty_sample)
+
+    def _ov_dry_run_lines(self, group_list, empty_count, empty_sample):
+        env = self.env
+        lines = []
+        for group in group_list:
+            outcome = group["outcome"]
+            sample = ", ".join(map(str, group["sample"]))
+            if outcome == "membership":
+                if group["count"]:
+                    lines.append(
+                        {"category": "create", "subject": env._("Memberships"), "count": group["count"]}
+                    )
+            elif outcome == classify.CREATE:
+                if group["new_sa"]:
+                    lines.append(
+                        {
+                            "category": "create",
+                            "subject": env._("SA rows: %(kind)s", kind=group["sa_kind"]),
+                            "detail": group["new_state"],
+                            "count": group["count"],
+                            "sample": sample,
+                        }
+                    )
+                if group["new_actor"]:
+                    lines.append(
+                        {
+                            "category": "create",
+                            "subject": env._("Actor rows: %(kind)s", kind=group["actor_kind"]),
+                            "detail": group["new_state"],
+                            "count": group["count"],
+                            "sample": sample,
+                        }
+                    )
+            elif outcome in classify.DONE_OUTCOMES:
+                lines.append(
+                    {
+                        "category": "done",
+                        "subject": classify.DONE_OUTCOMES[outcome],
+                        "detail": outcome,
+                        "count": group["count"],
+                        "sample": sample,
+                    }
+                )
+            else:
+                lines.append(
+                    {
+                        "category": "skip",
+                        "subject": classify.SKIP_REASONS[outcome],
+                        "detail": outcome,
+                        "count": group["count"],
+                        "sample": sample,
+                    }
+                )
+        lines.append(
+            {
+                "category": "skip",
+                "subject": classify.SKIP_REASONS["empty_stamp"],
+                "detail": "empty_stamp",
+                "count": empty_count,
+                "sample": ", ".join(map(str, empty_sample)),
+            }
+        )
+        return _merge_lines(lines)
+
+    # ------------------------------------------------------------------
+    # Step 3: the backfill
+    # ------------------------------------------------------------------
+    def action_backfill(self, commit=False):
+        """Create the association rows the dry run announced, batch by batch.
+
+        Refused when the data no longer matches the stored dry run (run it
+        again). Each batch is one savepoint, or with ``commit`` one
+        transaction (``odoo-bin shell`` on a large database): an interrupted
+        run keeps its finished batches and resumes after them. A second run
+        creates nothing.
+        """
+        if commit not in (True, False):
+            raise UserError(self.env._("commit must be True or False, got %(value)r.", value=commit))
+        self._ov_ready()
+        for plan in self:
+            plan._ov_backfill(commit)
+        return True
+
+    def _ov_backfill(self, commit):
+        self.ensure_one()
+        env = self.env
+        if self.state not in ("dry_run", "backfilled"):
+            raise UserError(
+                env._(
+                    "Migration plan %(plan)s: run the dry run before the backfill.",
+                    plan=self.name,
+                )
+            )
+        self._ov_check_dry_run_current()
+        shape = self._ov_shape()
+        cr = env.cr
+        low, high = backfill.id_bounds(cr, shape)
+        start = max(self.backfill_next_id or 0, low or 0)
+        now_us = self._ov_now_us()
+        while high is not None and start <= high:
+            stop = start + self.batch_size
+            with cr.savepoint():
+                created = self._ov_backfill_batch(shape, now_us, start, stop)
+                self._ov_system().write(
+                    {
+                        "backfill_next_id": stop,
+                        "backfill_batches": self.backfill_batches + 1,
+                        "backfill_created_sa": self.backfill_created_sa + created["sa"],
+                        "backfill_created_actor": self.backfill_created_actor + created["actor"],
+                        "backfill_created_membership": self.backfill_created_membership
+                        + created["membership"],
+                    }
+                )
+                env.flush_all()
+            _logger.info(
+                "migration plan %s: ids [%s, %s) of %s: created %s",
+                self.name,
+                start,
+                stop,
+                high,
+                created,
+            )
+            if commit:
+                # Resumable: each finished batch stays, whatever happens next.
+                cr.commit()  # pylint: disable=invalid-commit
+            start = stop
+        env.invalidate_all()
+        self._ov_system().write({"backfill_next_id": 0, "backfill_date": fields.Datetime.now()})
+        self._ov_replace_report("backfill", self._ov_backfill_lines())
+        if self.state == "dry_run":
+            self._ov_step("backfilled")
+
+    def _ov_backfill_batch(self, shape, now_us, low, high):
+        """Override to watch or interrupt one batch (the tests do)."""
+        return backfill.run_batch(self.env.cr, shape, now_us, low, high)
+
+    def _ov_check_dry_run_current(self):
+        """The data still classifies as the stored dry run said.
+
+        Rows created since (by this plan) count as migrated; every skip
+        reason and the total of rows to handle must be unchanged.
+        """
+        stored = self.dry_run_totals or {}
+        now, _lines = self._ov_dry_run()
+        handled = ("create", "migrated", "governed")
+        before = {k: v for k, v in stored.items() if k in classify.SKIP_REASONS}
+        after = {k: v for k, v in now.items() if k in classify.SKIP_REASONS}
+        same = {k: v for k, v in before.items() if v} == {k: v for k, v in after.items() if v}
+        same = same and sum(stored.get(k, 0) for k in handled) == sum(
+            now.get(k, 0) for k in handled
+        )
+        if not same:
+            raise UserError(
+                self.env._(
+                    "Migration plan %(plan)s: the legacy data changed since the dry run "
+                    "(%(before)s, now %(after)s); run the dry run again.",
+                    plan=self.name,
+                    before=_summary(stored),
+                    after=_summary(now),
+                )
+            )
+
+    def _ov_backfill_lines(self):
+        env = self.env
+        announced = self.dry_run_totals or {}
+        return [
+            {
+                "category": "created",
+                "subject": label,
+                "detail": env._("announced %(count)s", count=announced.get(key, 0)),
+                "count": count,
+            }
+            for key, label, count in (
+                ("sa", env._("SA rows"), self.backfill_created_sa),
+                ("actor", env._("Actor rows"), self.backfill_created_actor),
+                ("membership", env._("Memberships"), self.backfill_created_membership),
+            )
+        ]
+
+    # ------------------------------------------------------------------
+    # Step 4: parity
+    # ------------------------------------------------------------------
+    def action_verify_parity(self):
+        """Compare reach by stamp and by association for the plan's SAs and actors.
+
+        Zero differences both ways: the plan is parity verified. Otherwise the
+        differences are reported and the plan stays backfilled (a manager may
+        accept them with a reason).
+        """
+        self._ov_ready()
+        for plan in self:
+            if plan.state != "backfilled":
+                raise UserError(
+                    self.env._(
+                        "Migration plan %(plan)s: parity is verified after the backfill.",
+                        plan=plan.name,
+                    )
+                )
+            only_stamp, only_association, lines = plan._ov_parity()
+            plan._ov_replace_report("parity", lines)
+            plan._ov_system().write(
+                {
+                    "parity_date": fields.Datetime.now(),
+                    "parity_only_stamp": only_stamp,
+                    "parity_only_association": only_association,
+                }
+            )
+            if not only_stamp and not only_association:
+                plan._ov_step("parity", self.env._("No difference between stamp and associations"))
+        return True
+
+    def _ov_parity(self):
+        """(only by stamp, only by association, report lines) now."""
+        self.ensure_one()
+        self.env.flush_all()
+        shape = self._ov_shape()
+        pair = self.env[self.pair_model]
+        now = fields.Datetime.now()
+        effective = pair._ov_effective_sql("row", now)
+        totals = {"only_stamp": 0, "only_association": 0}
+        lines = []
+        for side, _field in self._ov_stamp_fields():
+            result = parity.compare(self.env.cr, shape, side, schema_sql.epoch_us(now), effective)
+            for direction, (count, sample) in result.items():
+                totals[direction] += count
+                lines.append(
+                    {
+                        "category": direction,
+                        "subject": side,
+                        "detail": self.env._("(record id, %(side)s id) pairs", side=side),
+                        "count": count,
+                        "sample": "; ".join(f"{target}:{subject}" for target, subject in sample),
+                    }
+                )
+        return totals["only_stamp"], totals["only_association"], lines
+
+    def action_accept_differences(self, reason):
+        """Accept the reported parity differences, with a reason (audited)."""
+        self._ov_check_manager()
+        if not isinstance(reason, str) or not reason.strip():
+            raise UserError(self.env._("reason: accepting differences needs a reason."))
+        for plan in self:
+            if plan.state != "backfilled" or not plan.parity_date:
+                raise UserError(
+                    self.env._(
+                        "Migration plan %(plan)s: verify parity before accepting its differences.",
+                        plan=plan.name,
+                    )
+                )
+            plan._ov_system().write({"parity_accepted_reason": reason})
+            plan._ov_step(
+                "parity",
+                self.env._(
+                    "Differences accepted (%(stamp)s only by stamp, %(assoc)s only by "
+                    "association): %(reason)s",
+                    stamp=plan.parity_only_stamp,
+                    assoc=plan.parity_only_association,
+                    reason=reason,
+                ),
+            )
+        return True
+
+
+def _merge_lines(lines):
+    """Lines of the same category, subject and detail as one (counts summed)."""
+    merged = {}
+    for line in lines:
+        key = (line["category"], line["subject"], line.get("detail"))
+        if key in merged:
+            merged[key]["count"] += line["count"]
+            samples = [s for s in (merged[key].get("sample"), line.get("sample")) if s]
+            ids = sorted({int(i) for i in ", ".join(samples).split(", ")})
+            merged[key]["sample"] = ", ".join(map(str, ids[: dry_run.SAMPLE_SIZE]))
+        else:
+            merged[key] = dict(line)
+    return list(merged.values())
+
+
+def _summary(totals):
+    return ", ".join(f"{key} {value}" for key, value in sorted((totals or {}).items()) if value)
+

@@ -1,0 +1,191 @@
+"""Step 3 of the ADR: insert what the classification says, set-based.
+
+One batch is one id range of the legacy table: its classification is stored
+in a temporary table, then memberships, SA rows, actor rows, their audit
+events and the plan's provenance rows are inserted from it, each with one
+``INSERT … SELECT``. No Python loop touches a record.
+"""
+
+from odoo.tools import SQL
+
+from . import classify
+
+BATCH_TABLE = "ov_migration_batch"
+SIDES = ("sa", "actor", "membership")
+
+
+def _events(inserted, model, reason, uid, kind_column):
+    """Audit events of rows just inserted: one ``create`` (as a draft is
+    born) and one ``transition`` to the state the row was written in."""
+    return SQL(
+        """INSERT INTO ov_association_event (model, res_id, event, old_state, new_state,
+                                             new_kind, reason, user_id, company_id, date)
+           SELECT %(model)s, inserted.id, step.event, step.old_state, COALESCE(step.new_state,
+                  inserted.state), %(kind)s, %(reason)s, %(uid)s, inserted.company_id,
+                  now() AT TIME ZONE 'UTC'
+           FROM inserted
+           CROSS JOIN (VALUES (1, 'create', NULL, 'draft'),
+                              (2, 'transition', 'draft', NULL))
+                AS step(position, event, old_state, new_state)
+           ORDER BY inserted.id, step.position""",
+        model=model,
+        kind=kind_column,
+        reason=reason,
+        uid=uid,
+    )
+
+
+def stage(cr, shape, now_us, low, high):
+    """Classify legacy ids ``[low, high)`` into the batch table; return its size."""
+    cr.execute(SQL("DROP TABLE IF EXISTS %s", SQL.identifier(BATCH_TABLE)))
+    where = SQL("legacy.id >= %s AND legacy.id < %s", low, high)
+    cr.execute(
+        SQL(
+            "CREATE TEMPORARY TABLE %s ON COMMIT DROP AS "
+            "SELECT * FROM (%s) rows WHERE outcome IN ('create', 'governed')",
+            SQL.identifier(BATCH_TABLE),
+            classify.classified(shape, now_us, where),
+        )
+    )
+    return cr.rowcount
+
+
+def insert_memberships(cr, shape):
+    """The memberships the batch needs and the plan may create, each once."""
+    cr.execute(
+        SQL(
+            """WITH inserted AS (
+                   INSERT INTO ov_sa_membership (sa_id, actor_id, company_id, state,
+                                                 create_uid, create_date, write_uid, write_date)
+                   SELECT DISTINCT batch.sa_id, batch.actor_id, batch.company_id, 'active',
+                          %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC'
+                   FROM %(batch)s batch WHERE batch.new_membership
+                   ON CONFLICT (sa_id, actor_id) WHERE state = 'active' DO NOTHING
+                   RETURNING id, company_id, state)
+               %(events)s""",
+            uid=shape.uid,
+            batch=SQL.identifier(BATCH_TABLE),
+            events=_events(
+                "inserted", "ov.sa.membership", shape.reason, shape.uid, SQL("NULL::varchar")
+            ),
+        )
+    )
+    return cr.rowcount // 2
+
+
+def insert_sa_rows(cr, shape):
+    """New SA rows, then their ids noted in the batch as the actor rows' parent."""
+    target = SQL.identifier(shape.target_column)
+    cr.execute(
+        SQL(
+            """WITH inserted AS (
+                   INSERT INTO %(table)s (sa_id, %(target)s, company_id, state, association_kind,
+                                         date_from, date_to, create_uid, create_date,
+                                         write_uid, write_date)
+                   SELECT batch.sa_id, batch.target_id, batch.company_id, batch.new_state,
+                          batch.sa_kind, batch.date_from, batch.date_to,
+                          COALESCE(batch.granted_by, %(uid)s), now() AT TIME ZONE 'UTC',
+                          %(uid)s, now() AT TIME ZONE 'UTC'
+                   FROM %(batch)s batch WHERE batch.new_sa ORDER BY batch.target_id
+                   RETURNING id, %(target)s AS target_id, company_id, state, association_kind),
+               noted AS (
+                   UPDATE %(batch)s batch SET parent_id = inserted.id
+                   FROM inserted WHERE batch.target_id = inserted.target_id)
+               %(events)s""",
+            table=SQL.identifier(shape.sa_table),
+            target=target,
+            uid=shape.uid,
+            batch=SQL.identifier(BATCH_TABLE),
+            events=_events(
+                "inserted", shape.sa_model, shape.reason, shape.uid, SQL("inserted.association_kind")
+            ),
+        )
+    )
+    return cr.rowcount // 2
+
+
+def insert_actor_rows(cr, shape):
+    """New actor rows under the batch's parents (their cache is filled by
+    the base addon's insert trigger)."""
+    if not shape.actor_table:
+        return 0
+    cr.execute(
+        SQL(
+            """WITH inserted AS (
+                   INSERT INTO %(table)s (%(parent)s, actor_id, company_id, state,
+                                         association_kind, date_from, date_to, create_uid,
+                                         create_date, write_uid, write_date)
+                   SELECT batch.parent_id, batch.actor_id, batch.company_id, batch.new_state,
+                          batch.actor_kind, batch.date_from, batch.date_to,
+                          COALESCE(batch.granted_by, %(uid)s), now() AT TIME ZONE 'UTC',
+                          %(uid)s, now() AT TIME ZONE 'UTC'
+                   FROM %(batch)s batch WHERE batch.new_actor ORDER BY batch.target_id
+                   RETURNING id, %(parent)s AS parent_id, company_id, state, association_kind),
+               noted AS (
+                   UPDATE %(batch)s batch SET actor_row_id = inserted.id
+                   FROM inserted WHERE batch.parent_id = inserted.parent_id
+                   AND batch.new_actor)
+               %(events)s""",
+            table=SQL.identifier(shape.actor_table),
+            parent=SQL.identifier(shape.parent_column),
+            uid=shape.uid,
+            batch=SQL.identifier(BATCH_TABLE),
+            events=_events(
+                "inserted",
+                shape.actor_model,
+                shape.reason,
+                shape.uid,
+                SQL("inserted.association_kind"),
+            ),
+        )
+    )
+    return cr.rowcount // 2
+
+
+def record_provenance(cr, shape):
+    """What the plan did for each legacy row: the rerun finds it ``migrated``."""
+    cr.execute(
+        SQL(
+            """INSERT INTO ov_migration_plan_row (plan_id, target_id, outcome, sa_row_id,
+                                                  actor_row_id, create_uid, create_date,
+                                                  write_uid, write_date)
+               SELECT %(plan)s, batch.target_id, batch.outcome, batch.parent_id,
+                      batch.actor_row_id, %(uid)s, now() AT TIME ZONE 'UTC',
+                      %(uid)s, now() AT TIME ZONE 'UTC'
+               FROM %(batch)s batch""",
+            plan=shape.plan_id,
+            uid=shape.uid,
+            batch=SQL.identifier(BATCH_TABLE),
+        )
+    )
+    return cr.rowcount
+
+
+def run_batch(cr, shape, now_us, low, high):
+    """One id range, whole: returns what it created, by side."""
+    staged = stage(cr, shape, now_us, low, high)
+    if not staged:
+        return dict.fromkeys(SIDES, 0)
+    cr.execute(
+        SQL(
+            "ALTER TABLE %s ADD COLUMN actor_row_id integer",
+            SQL.identifier(BATCH_TABLE),
+        )
+    )
+    created = {"membership": insert_memberships(cr, shape)}
+    created["sa"] = insert_sa_rows(cr, shape)
+    created["actor"] = insert_actor_rows(cr, shape)
+    record_provenance(cr, shape)
+    return created
+
+
+def id_bounds(cr, shape):
+    """Smallest and largest id of the stamped legacy rows (None when none)."""
+    cr.execute(
+        SQL(
+            "SELECT min(legacy.id), max(legacy.id) FROM %s legacy WHERE %s",
+            SQL.identifier(shape.legacy_table),
+            shape.stamped("legacy"),
+        )
+    )
+    return cr.fetchone()
