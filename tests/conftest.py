@@ -26,3 +26,8 @@ def policy():
 @pytest.fixture(scope="session")
 def arguments():
     return load_module("ov_association_base/arguments.py", "ov_arguments_under_test")
+
+
+@pytest.fixture(scope="session")
+def stamps():
+    return load_module("ov_association_base/stamps.py", "ov_stamps_under_test")

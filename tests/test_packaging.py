@@ -19,11 +19,12 @@ EXPECTED_DEPENDS = {
     "ov_sa_sale_order": {"ov_association_base", "sale"},
     "ov_sa_customer": {"ov_association_base"},
     "ov_sa_location": {"ov_association_base", "stock"},
-    "ov_association_tests": {"ov_association_base"},
+    "ov_association_migration": {"ov_association_base"},
+    "ov_association_tests": {"ov_association_base", "ov_association_migration"},
 }
 
 
-def test_the_five_addons_are_there():
+def test_the_six_addons_are_there():
     assert set(repo_addons()) == set(EXPECTED_DEPENDS)
 
 

@@ -6,3 +6,5 @@ from . import test_adversarial_rpc
 from . import test_soak_model
 from . import test_migration_backfill
 from . import test_migration_cutover
+from . import test_migration_native
+from . import test_legacy_stamps
