@@ -14,4 +14,5 @@
         "security/ov_test_target_rules.xml",
         "views/ov_test_target_views.xml",
     ],
+    "demo": ["demo/ov_migration_demo.xml"],
 }
