@@ -11,6 +11,8 @@ BENCH_SIZES ?= 100000,1000000
 BENCH_FRACTIONS ?= 0.01,0.1
 BENCH_REPEATS ?= 1000
 BENCH_CRON_ROWS ?= 100000
+BENCH_MIGRATION_SIZES ?= 1000000
+BENCH_SECTIONS ?= reads,writes,migration
 SOAK_SECONDS ?= 300
 SOAK_WORKERS ?= 4
 SOAK_EXAMPLES ?= 300
@@ -28,7 +30,8 @@ demo:
 ## make bench: association path vs legacy stamp; table on stdout, JSON in bench-results/
 bench:
 	$(PYTHON) -m ovdev bench --sizes $(BENCH_SIZES) --fractions $(BENCH_FRACTIONS) \
-		--repeats $(BENCH_REPEATS) --cron-rows $(BENCH_CRON_ROWS) --output bench-results
+		--repeats $(BENCH_REPEATS) --cron-rows $(BENCH_CRON_ROWS) \
+		--migration-sizes $(BENCH_MIGRATION_SIZES) --sections $(BENCH_SECTIONS) --output bench-results
 
 ## make soak: model-based soak and concurrent soak, long; ends with ops/s, retries, violations, mismatches
 soak:

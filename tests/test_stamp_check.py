@@ -16,7 +16,7 @@ except ImportError:  # Python 3.10
 SCRIPT = os.path.join(REPO_ROOT, "tools", "ov_stamp_check.py")
 
 NATIVE_STAMPS = textwrap.dedent(
-    '''
+    """
     from odoo import fields, models
 
 
@@ -35,11 +35,11 @@ NATIVE_STAMPS = textwrap.dedent(
 
         team_sa_id = fields.Many2one("ov.sa")  # ov-legacy-stamp: plan "Ticket teams"
         watcher_ids = fields.Many2many("ov.actor_sa_customer")
-    '''
+    """
 )
 
 GOVERNANCE_MODELS = textwrap.dedent(
-    '''
+    """
     from odoo import fields, models
 
 
@@ -53,7 +53,7 @@ GOVERNANCE_MODELS = textwrap.dedent(
 
     class Helper:
         sa_id = fields.Many2one("ov.sa")
-    '''
+    """
 )
 
 

@@ -8,7 +8,7 @@ _logger = logging.getLogger(__name__)
 
 
 class OvLegacyStampCheck(models.AbstractModel):
-    """"Do not create new legacy" (ADR 0003 step 7), checked on the live registry.
+    """Step 7 of ADR 0003, "do not create new legacy", checked on the live registry.
 
     Run when the registry loads (a warning per undeclared stamp) and by the
     conformance suite (a failure).

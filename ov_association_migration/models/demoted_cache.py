@@ -14,8 +14,9 @@ class OvAssociationLifecycleMixin(models.AbstractModel):
         return records
 
     def _ov_after_transition(self, new_state, reason):
-        super()._ov_after_transition(new_state, reason)
+        result = super()._ov_after_transition(new_state, reason)
         self._ov_refresh_demoted_stamps()
+        return result
 
     def unlink(self):
         result = super().unlink()

@@ -1,5 +1,4 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 SIDES = [("sa", "SA"), ("actor", "Actor")]
@@ -22,7 +21,7 @@ class OvMigrationMap(models.Model):
     source_id = fields.Integer("Stamp value", required=True, help="Id of the stamped record.")
     source_name = fields.Char("Stamped record")
     sa_id = fields.Many2one("ov.sa", string="SA", ondelete="restrict")
-    actor_id = fields.Many2one("ov.actor", string="Actor", ondelete="restrict")
+    actor_id = fields.Many2one("ov.actor", ondelete="restrict")
 
     _sql_constraints = [
         (
@@ -48,8 +47,11 @@ class OvMigrationMap(models.Model):
         self.plan_id._ov_check_editable()
 
 
-class OvMigrationPlanMapping(models.Model):
-    _inherit = "ov.migration.plan"
+class OvMigrationPlanMapping(models.AbstractModel):
+    """The mapping proposal of a plan (ov.migration.plan)."""
+
+    _name = "ov.migration.plan.mapping"
+    _description = "Migration plan mapping"
 
     def action_propose_mapping(self):
         """Add a line for every stamp value that has none.
@@ -115,9 +117,16 @@ class OvMigrationPlanMapping(models.Model):
                 vals["user_id"] = source.id
             return self._ov_audited_create("ov.actor", vals)
         company = source["company_id"] if "company_id" in source._fields else env.company
-        found = env["ov.sa"].with_context(active_test=False).search(
-            [("name", "=", source.display_name), ("company_id", "=", (company or env.company).id)],
-            limit=1,
+        found = (
+            env["ov.sa"]
+            .with_context(active_test=False)
+            .search(
+                [
+                    ("name", "=", source.display_name),
+                    ("company_id", "=", (company or env.company).id),
+                ],
+                limit=1,
+            )
         )
         if found or not self.create_missing:
             return found

@@ -71,7 +71,12 @@ class OvMigrationPlan(models.Model):
     """
 
     _name = "ov.migration.plan"
-    _inherit = "ov.migration.plan.steps"
+    _inherit = [
+        "ov.migration.plan.steps",
+        "ov.migration.plan.mapping",
+        "ov.migration.plan.report",
+        "ov.migration.plan.cutover",
+    ]
     _description = "Migration plan of a legacy governance stamp"
     _order = "id desc"
 
@@ -164,9 +169,7 @@ class OvMigrationPlan(models.Model):
     backfill_batches = fields.Integer(readonly=True, copy=False)
     backfill_created_sa = fields.Integer("SA rows created", readonly=True, copy=False)
     backfill_created_actor = fields.Integer("Actor rows created", readonly=True, copy=False)
-    backfill_created_membership = fields.Integer(
-        "Memberships created", readonly=True, copy=False
-    )
+    backfill_created_membership = fields.Integer("Memberships created", readonly=True, copy=False)
     backfill_date = fields.Datetime(readonly=True, copy=False)
     parity_date = fields.Datetime(readonly=True, copy=False)
     parity_only_stamp = fields.Integer("Only by stamp", readonly=True, copy=False)
@@ -226,7 +229,9 @@ class OvMigrationPlan(models.Model):
             problem = plan._ov_settings_problem()
             if problem:
                 raise ValidationError(
-                    self.env._("Migration plan %(plan)s: %(problem)s", plan=plan.name, problem=problem)
+                    self.env._(
+                        "Migration plan %(plan)s: %(problem)s", plan=plan.name, problem=problem
+                    )
                 )
 
     def _ov_settings_problem(self):
@@ -399,9 +404,7 @@ class OvMigrationPlan(models.Model):
                 )
             else:
                 condition = SQL("TRUE")
-            rules.append(
-                shape_sql.Rule(number, condition, rule.sa_kind, rule.actor_kind or None)
-            )
+            rules.append(shape_sql.Rule(number, condition, rule.sa_kind, rule.actor_kind or None))
         company_field = Legacy._fields.get("company_id")
         return shape_sql.Shape(
             plan_id=self.id,
@@ -438,7 +441,9 @@ class OvMigrationPlan(models.Model):
             actor_exclusive=tuple(actor_model._ov_exclusive_kinds)
             if actor_model is not None
             else (),
-            admitted={kind: tuple(sorted(kinds)) for kind, kinds in policy.ACTOR_KINDS_ADMITTED.items()},
+            admitted={
+                kind: tuple(sorted(kinds)) for kind, kinds in policy.ACTOR_KINDS_ADMITTED.items()
+            },
             create_memberships=self.create_memberships,
         )
 

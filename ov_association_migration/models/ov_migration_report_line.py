@@ -3,7 +3,12 @@ import io
 
 from odoo import fields, models
 
-STEPS = [("dry_run", "Dry run"), ("backfill", "Backfill"), ("parity", "Parity"), ("retire", "Readers")]
+STEPS = [
+    ("dry_run", "Dry run"),
+    ("backfill", "Backfill"),
+    ("parity", "Parity"),
+    ("retire", "Readers"),
+]
 
 
 class OvMigrationReportLine(models.Model):
@@ -23,8 +28,11 @@ class OvMigrationReportLine(models.Model):
     sample = fields.Char(help="Some of the legacy record ids concerned.")
 
 
-class OvMigrationPlanReport(models.Model):
-    _inherit = "ov.migration.plan"
+class OvMigrationPlanReport(models.AbstractModel):
+    """The stored report of a plan (ov.migration.plan) and its CSV."""
+
+    _name = "ov.migration.plan.report"
+    _description = "Migration plan report"
 
     def _ov_replace_report(self, step, lines):
         self.ensure_one()

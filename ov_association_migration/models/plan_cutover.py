@@ -5,10 +5,12 @@ from odoo.tools import SQL
 from ..sql import cutover
 
 
-class OvMigrationPlanCutover(models.Model):
-    """Steps 5 to 7 of the ADR on a plan: freeze, demote, retire, reset."""
+class OvMigrationPlanCutover(models.AbstractModel):
+    """Steps 5 to 7 of the ADR on a plan (ov.migration.plan): freeze, demote,
+    retire, reset."""
 
-    _inherit = "ov.migration.plan"
+    _name = "ov.migration.plan.cutover"
+    _description = "Migration plan cutover"
 
     # ------------------------------------------------------------------
     # Step 5: freeze
@@ -132,9 +134,7 @@ class OvMigrationPlanCutover(models.Model):
                 fallback,
             )
         exclusive = tuple(layer._ov_exclusive_kinds)
-        first = (
-            SQL("row.association_kind IN %s DESC,", exclusive) if exclusive else SQL()
-        )
+        first = SQL("row.association_kind IN %s DESC,", exclusive) if exclusive else SQL()
         return SQL(
             "SELECT %s FROM %s row WHERE %s = target AND %s AND row.association_kind IN %s"
             " ORDER BY %s row.id DESC LIMIT 1",
@@ -153,7 +153,10 @@ class OvMigrationPlanCutover(models.Model):
         result = []
         # sudo: the ORM cache of a demoted column is refreshed whoever writes
         # the associations.
-        for plan in self.sudo().search([("state", "in", ("demoted", "retired"))]):
+        plans = (
+            self.env["ov.migration.plan"].sudo().search([("state", "in", ("demoted", "retired"))])
+        )
+        for plan in plans:
             if plan.legacy_model not in self.env:
                 continue
             pair = self.env[plan.pair_model]
@@ -181,19 +184,27 @@ class OvMigrationPlanCutover(models.Model):
         for _side, field in self._ov_stamp_fields():
             name = field.name
             found = []
-            for rule in env["ir.rule"].sudo().search(
-                [("model_id", "=", self.legacy_model_id.id), ("domain_force", "ilike", name)]
+            for rule in (
+                env["ir.rule"]
+                .sudo()
+                .search(
+                    [("model_id", "=", self.legacy_model_id.id), ("domain_force", "ilike", name)]
+                )
             ):
                 found.append((env._("Record rule"), rule.name))
             for view in env["ir.ui.view"].sudo().search([("model", "=", self.legacy_model)]):
                 if f'name="{name}"' in (view.arch_db or ""):
                     found.append((env._("View"), view.xml_id or view.name))
-            for saved in env["ir.filters"].sudo().search(
-                [("model_id", "=", self.legacy_model), ("domain", "ilike", name)]
+            for saved in (
+                env["ir.filters"]
+                .sudo()
+                .search([("model_id", "=", self.legacy_model), ("domain", "ilike", name)])
             ):
                 found.append((env._("Saved filter"), saved.name))
-            for action in env["ir.actions.server"].sudo().search(
-                [("model_id", "=", self.legacy_model_id.id), ("code", "ilike", name)]
+            for action in (
+                env["ir.actions.server"]
+                .sudo()
+                .search([("model_id", "=", self.legacy_model_id.id), ("code", "ilike", name)])
             ):
                 found.append((env._("Server action"), action.name))
             for model_name, model in env.registry.items():
@@ -204,7 +215,12 @@ class OvMigrationPlanCutover(models.Model):
                     ):
                         found.append((env._("Computed field"), f"{model_name}.{other.name}"))
             lines += [
-                {"category": "reader", "subject": kind, "detail": f"{self.legacy_model}.{name}: {what}", "count": 1}
+                {
+                    "category": "reader",
+                    "subject": kind,
+                    "detail": f"{self.legacy_model}.{name}: {what}",
+                    "count": 1,
+                }
                 for kind, what in sorted(set(found))
             ]
         return lines

@@ -87,7 +87,11 @@ class OvMigrationPlanSteps(models.AbstractModel):
             if outcome == "membership":
                 if group["count"]:
                     lines.append(
-                        {"category": "create", "subject": env._("Memberships"), "count": group["count"]}
+                        {
+                            "category": "create",
+                            "subject": env._("Memberships"),
+                            "count": group["count"],
+                        }
                     )
             elif outcome == classify.CREATE:
                 if group["new_sa"]:
@@ -154,7 +158,9 @@ class OvMigrationPlanSteps(models.AbstractModel):
         creates nothing.
         """
         if commit not in (True, False):
-            raise UserError(self.env._("commit must be True or False, got %(value)r.", value=commit))
+            raise UserError(
+                self.env._("commit must be True or False, got %(value)r.", value=commit)
+            )
         self._ov_ready()
         for plan in self:
             plan._ov_backfill(commit)
@@ -357,4 +363,3 @@ def _merge_lines(lines):
 
 def _summary(totals):
     return ", ".join(f"{key} {value}" for key, value in sorted((totals or {}).items()) if value)
-

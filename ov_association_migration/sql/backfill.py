@@ -97,7 +97,11 @@ def insert_sa_rows(cr, shape):
             uid=shape.uid,
             batch=SQL.identifier(BATCH_TABLE),
             events=_events(
-                "inserted", shape.sa_model, shape.reason, shape.uid, SQL("inserted.association_kind")
+                "inserted",
+                shape.sa_model,
+                shape.reason,
+                shape.uid,
+                SQL("inserted.association_kind"),
             ),
         )
     )

@@ -201,8 +201,9 @@ def classified(shape, now, where=None):
 def _classified(shape, now_us, where, live_child, child_slot_taken, member):
     has_actor = SQL("base.actor_id IS NOT NULL")
     new_state = SQL(
-        "CASE WHEN base.date_to IS NOT NULL AND (EXTRACT(EPOCH FROM base.date_to) * 1000000)::bigint"
-        " <= %s THEN 'expired' ELSE 'active' END",
+        "CASE WHEN base.date_to IS NOT NULL"
+        " AND (EXTRACT(EPOCH FROM base.date_to) * 1000000)::bigint <= %s"
+        " THEN 'expired' ELSE 'active' END",
         now_us,
     )
     outcome = SQL(

@@ -75,7 +75,9 @@ def install_freeze(cr, plan_id, model, table, columns):
             SQL.identifier(name),
             SQL(", ").join(SQL.identifier(column) for column in columns),
             SQL.identifier(table),
-            SQL(", ").join([_literal(str(plan_id)), _literal(model)] + [_literal(c) for c in columns]),
+            SQL(", ").join(
+                [_literal(str(plan_id)), _literal(model)] + [_literal(c) for c in columns]
+            ),
         )
     )
 
@@ -191,12 +193,14 @@ def drop_plan(cr, plan_id, legacy_table):
 def drop_everything(cr):
     """Every function (and so every trigger) any plan created."""
     cr.execute(
-        """SELECT p.oid::regprocedure::text FROM pg_proc p
+        """SELECT p.proname, p.pronargs FROM pg_proc p
            JOIN pg_namespace n ON n.oid = p.pronamespace
            WHERE n.nspname = current_schema() AND p.proname LIKE 'ov\\_migration\\_%'"""
     )
-    for (signature,) in cr.fetchall():
-        cr.execute(f"DROP FUNCTION IF EXISTS {signature} CASCADE")
+    for name, arguments in cr.fetchall():
+        # The plans' functions take nothing (triggers) or one legacy row id.
+        signature = SQL("(integer)") if arguments else SQL("()")
+        cr.execute(SQL("DROP FUNCTION IF EXISTS %s%s CASCADE", SQL.identifier(name), signature))
 
 
 def remaining(cr):

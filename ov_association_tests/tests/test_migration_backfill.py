@@ -44,11 +44,17 @@ class TestMigrationBackfill(MigrationCase):
         cls.t_governed = t("T12", north, a2)  # equivalent rows already live
         cls.actor_row(cls.sa_row(cls.t_governed, north), a2)
         cls.t_ended = t(
-            "T13", north, a1, stamp_date_from=cls.now.replace(year=2020),
+            "T13",
+            north,
+            a1,
+            stamp_date_from=cls.now.replace(year=2020),
             stamp_date_to=cls.now.replace(year=2021),
         )  # create: expired rows
         cls.t_backwards = t(
-            "T14", north, a1, stamp_date_from=cls.now.replace(year=2022),
+            "T14",
+            north,
+            a1,
+            stamp_date_from=cls.now.replace(year=2022),
             stamp_date_to=cls.now.replace(year=2021),
         )  # invalid window
         cls.t_outside = t("T15", north, a2)  # open legacy window, parent ends
@@ -72,8 +78,12 @@ class TestMigrationBackfill(MigrationCase):
 
     def test_invalid_settings_are_named(self):
         with self.assertRaisesRegex(UserError, "invalid domain"):
-            self.target_plan(name="Bad domain", rules=[("Bad", "[('nope', '=', 1)]", "access", "access")]).action_classify()
-        with self.assertRaisesRegex(ValidationError, "governs ov.test.target, not the legacy model"):
+            self.target_plan(
+                name="Bad domain", rules=[("Bad", "[('nope', '=', 1)]", "access", "access")]
+            ).action_classify()
+        with self.assertRaisesRegex(
+            ValidationError, "governs ov.test.target, not the legacy model"
+        ):
             self.Plan.create(
                 {
                     "name": "Wrong pair",
@@ -151,7 +161,9 @@ class TestMigrationBackfill(MigrationCase):
             ),
             (4, 3, 0),
         )
-        rows = self.Rows.search([("target_id", "in", (self.t_full | self.t_sa_only | self.t_bound | self.t_ended).ids)])
+        rows = self.Rows.search(
+            [("target_id", "in", (self.t_full | self.t_sa_only | self.t_bound | self.t_ended).ids)]
+        )
         self.assertEqual(
             sorted((r.target_id.name, r.sa_id.code, r.association_kind, r.state) for r in rows),
             [
@@ -165,7 +177,9 @@ class TestMigrationBackfill(MigrationCase):
         self.assertEqual((ended.date_from.year, ended.date_to.year), (2020, 2021))
         children = self.ActorRows.search([("sa_test_target_id", "in", rows.ids)])
         self.assertEqual(
-            sorted((c.actor_id.name, c.association_kind, c.state, c.ov_target_id) for c in children),
+            sorted(
+                (c.actor_id.name, c.association_kind, c.state, c.ov_target_id) for c in children
+            ),
             sorted(
                 [
                     ("Migration actor 1", "assignment", "active", self.t_full.id),
@@ -187,10 +201,17 @@ class TestMigrationBackfill(MigrationCase):
         self.assertEqual(len(events), 14)
         self.assertEqual(
             set(events.mapped("reason")),
-            {"Backfilled from ov.test.target.stamp_sa_id/stamp_actor_id by plan Test target stamps"},
+            {
+                "Backfilled from ov.test.target.stamp_sa_id/stamp_actor_id"
+                " by plan Test target stamps"
+            },
         )
         self.assertEqual(
-            sorted((e.event, e.old_state or "", e.new_state) for e in events if e.res_id == ended.id and e.model == "ov.sa_test_target"),
+            sorted(
+                (e.event, e.old_state or "", e.new_state)
+                for e in events
+                if e.res_id == ended.id and e.model == "ov.sa_test_target"
+            ),
             [("create", "", "draft"), ("transition", "draft", "expired")],
         )
 
@@ -200,9 +221,7 @@ class TestMigrationBackfill(MigrationCase):
         self.plan.action_backfill()
         rows_before = self.Rows.search_count([]), self.ActorRows.search_count([])
         self.plan.action_backfill()
-        self.assertEqual(
-            (self.Rows.search_count([]), self.ActorRows.search_count([])), rows_before
-        )
+        self.assertEqual((self.Rows.search_count([]), self.ActorRows.search_count([])), rows_before)
         self.assertEqual((self.plan.backfill_created_sa, self.plan.backfill_created_actor), (4, 3))
 
     def test_interrupted_backfill_resumes(self):
@@ -227,9 +246,7 @@ class TestMigrationBackfill(MigrationCase):
         self.assertEqual(self.plan.backfill_next_id, self.t_governed.id)
         self.plan.action_backfill()
         self.assertEqual(self.plan.state, "backfilled")
-        self.assertEqual(
-            (self.plan.backfill_created_sa, self.plan.backfill_created_actor), (4, 3)
-        )
+        self.assertEqual((self.plan.backfill_created_sa, self.plan.backfill_created_actor), (4, 3))
 
     def test_backfill_refuses_data_changed_since_the_dry_run(self):
         self.plan.action_classify()

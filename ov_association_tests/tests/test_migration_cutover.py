@@ -31,7 +31,9 @@ class TestMigrationCutover(MigrationCase):
 
     def stamps(self, *targets):
         self.env.invalidate_all()
-        return [(t.name, t.stamp_sa_id.code or False, t.stamp_actor_id.name or False) for t in targets]
+        return [
+            (t.name, t.stamp_sa_id.code or False, t.stamp_actor_id.name or False) for t in targets
+        ]
 
     def c1_row(self):
         return self.ActorRows.search(
@@ -71,9 +73,15 @@ class TestMigrationCutover(MigrationCase):
             {key: value for key, value in report.items() if value[0]},
             {
                 ("only_stamp", "(record id, sa id) pairs"): (1, f"{self.c3.id}:{self.north.id}"),
-                ("only_association", "(record id, sa id) pairs"): (1, f"{self.c3.id}:{self.south.id}"),
+                ("only_association", "(record id, sa id) pairs"): (
+                    1,
+                    f"{self.c3.id}:{self.south.id}",
+                ),
                 ("only_stamp", "(record id, actor id) pairs"): (1, f"{self.c1.id}:{self.a2.id}"),
-                ("only_association", "(record id, actor id) pairs"): (1, f"{self.c1.id}:{self.a1.id}"),
+                ("only_association", "(record id, actor id) pairs"): (
+                    1,
+                    f"{self.c1.id}:{self.a1.id}",
+                ),
             },
         )
         with self.assertRaisesRegex(UserError, "cannot go to Frozen"):
@@ -102,18 +110,28 @@ class TestMigrationCutover(MigrationCase):
         self.plan.action_verify_parity()
         self.plan.action_freeze()
         self.assertEqual(self.plan.state, "frozen")
-        with self.assertRaisesRegex(
-            psycopg2.errors.CheckViolation,
-            r'ov.test.target.stamp_actor_id is frozen by migration plan "Clean stamps"',
-        ), mute_logger("odoo.sql_db"), self.env.cr.savepoint():
+        with (
+            self.assertRaisesRegex(
+                psycopg2.errors.CheckViolation,
+                r'ov.test.target.stamp_actor_id is frozen by migration plan "Clean stamps"',
+            ),
+            mute_logger("odoo.sql_db"),
+            self.env.cr.savepoint(),
+        ):
             self.c1.write({"stamp_actor_id": self.a2.id})
             self.env.flush_all()
-        with self.assertRaisesRegex(psycopg2.errors.CheckViolation, "stamp_sa_id is frozen"), \
-                mute_logger("odoo.sql_db"), self.env.cr.savepoint():
+        with (
+            self.assertRaisesRegex(psycopg2.errors.CheckViolation, "stamp_sa_id is frozen"),
+            mute_logger("odoo.sql_db"),
+            self.env.cr.savepoint(),
+        ):
             self.target("C5", self.north)
             self.env.flush_all()
-        with self.assertRaisesRegex(psycopg2.errors.CheckViolation, "is frozen"), \
-                mute_logger("odoo.sql_db"), self.env.cr.savepoint():
+        with (
+            self.assertRaisesRegex(psycopg2.errors.CheckViolation, "is frozen"),
+            mute_logger("odoo.sql_db"),
+            self.env.cr.savepoint(),
+        ):
             self.env.cr.execute(
                 "UPDATE ov_test_target SET stamp_sa_id = NULL WHERE id = %s", [self.c3.id]
             )
@@ -203,7 +221,10 @@ class TestMigrationCutover(MigrationCase):
         self.plan.action_backfill()
         self.plan.action_verify_parity()
         self.plan.action_freeze()
-        self.assertEqual(cutover.remaining(self.env.cr), ["ov_migration_freeze", f"ov_migration_freeze_{self.plan.id}"])
+        self.assertEqual(
+            cutover.remaining(self.env.cr),
+            ["ov_migration_freeze", f"ov_migration_freeze_{self.plan.id}"],
+        )
         rows = self.Rows.search_count([]), self.Event.search_count([])
         # What Odoo runs first when the addon is uninstalled (then it drops the plan tables).
         uninstall_hook(self.env)

@@ -23,20 +23,28 @@ class NativeMigrationCase(MigrationCase):
     def setUpClass(cls):
         super().setUpClass()
         if cls.pair_model not in cls.env:
-            raise unittest.SkipTest(f"{cls.pair_model} is not installed: native migration NOT TESTED")
+            raise unittest.SkipTest(
+                f"{cls.pair_model} is not installed: native migration NOT TESTED"
+            )
         cls.sales = cls.env["ov.sa"].create({"name": "Migration Sales", "code": "MIG-SALES"})
         groups = "sales_team.group_sale_salesman,ov_association_base.group_ov_user"
         cls.u1 = new_test_user(cls.env, "ov_mig_seller1", groups=groups)
         cls.u2 = new_test_user(cls.env, "ov_mig_seller2", groups=groups)
         cls.u3 = new_test_user(cls.env, "ov_mig_seller3", groups=groups)
         Actor = cls.env["ov.actor"]
-        cls.act1 = Actor.search([("user_id", "=", cls.u1.id)]) or Actor.create({"user_id": cls.u1.id})
-        cls.act2 = Actor.search([("user_id", "=", cls.u2.id)]) or Actor.create({"user_id": cls.u2.id})
+        cls.act1 = Actor.search([("user_id", "=", cls.u1.id)]) or Actor.create(
+            {"user_id": cls.u1.id}
+        )
+        cls.act2 = Actor.search([("user_id", "=", cls.u2.id)]) or Actor.create(
+            {"user_id": cls.u2.id}
+        )
         membership = cls.env["ov.sa.membership"].create(
             {"sa_id": cls.sales.id, "actor_id": cls.act1.id}
         )
         membership.action_activate()
-        cls.customer = cls.env["res.partner"].create({"name": "Migration customer", "is_company": True})
+        cls.customer = cls.env["res.partner"].create(
+            {"name": "Migration customer", "is_company": True}
+        )
 
     @classmethod
     def clear_other_stamps(cls, records):
@@ -61,7 +69,15 @@ class NativeMigrationCase(MigrationCase):
                 "actor_field_id": cls.field(cls.legacy_model, "user_id").id,
                 "default_sa_id": cls.sales.id,
                 "rule_ids": [
-                    (0, 0, {"name": "Salesperson", "sa_kind": "assignment", "actor_kind": "assignment"})
+                    (
+                        0,
+                        0,
+                        {
+                            "name": "Salesperson",
+                            "sa_kind": "assignment",
+                            "actor_kind": "assignment",
+                        },
+                    )
                 ],
                 **vals,
             }
@@ -116,14 +132,20 @@ class TestMigrationSaleOrder(NativeMigrationCase):
         )
         plan.action_backfill()
         self.assertEqual(
-            (plan.backfill_created_sa, plan.backfill_created_actor, plan.backfill_created_membership),
+            (
+                plan.backfill_created_sa,
+                plan.backfill_created_actor,
+                plan.backfill_created_membership,
+            ),
             (2, 2, 1),
         )
         plan.action_backfill()  # idempotent
         self.assertEqual((plan.backfill_created_sa, plan.backfill_created_actor), (2, 2))
         SaleRows = self.env["ov.sa_sale_order"]
         for actor, order in ((self.act1, self.o1), (self.act2, self.o2)):
-            self.assertEqual(SaleRows.search_governed_targets(actor_id=actor.id) & self.orders, order)
+            self.assertEqual(
+                SaleRows.search_governed_targets(actor_id=actor.id) & self.orders, order
+            )
         # Parity: the unmapped stamp is only by stamp; a salesperson changed
         # after the backfill shows both ways.
         self.o1.user_id = self.u2
@@ -189,7 +211,10 @@ class TestMigrationCustomer(NativeMigrationCase):
         plan.action_propose_mapping()
         created = self.env["ov.actor"].search([("user_id", "=", self.u3.id)])
         self.assertEqual(
-            (created.name, plan.map_ids.filtered(lambda l: l.source_id == self.u3.id).actor_id),
+            (
+                created.name,
+                plan.map_ids.filtered(lambda line: line.source_id == self.u3.id).actor_id,
+            ),
             (self.u3.name, created),
         )
         event = self.Event.search([("model", "=", "ov.actor"), ("res_id", "=", created.id)])

@@ -33,7 +33,9 @@ class OvSaCustomer(models.Model):
     @api.model
     def _ov_target_condition_sql(self, alias):
         # The SQL form of _check_commercial_partner.
-        return SQL("%s = %s", SQL.identifier(alias, "commercial_partner_id"), SQL.identifier(alias, "id"))
+        return SQL(
+            "%s = %s", SQL.identifier(alias, "commercial_partner_id"), SQL.identifier(alias, "id")
+        )
 
     @api.constrains("partner_id")
     def _check_commercial_partner(self):

@@ -34,6 +34,12 @@ def main(argv=None):
     bench.add_argument("--fractions", default="0.01,0.1", help="governed fractions")
     bench.add_argument("--repeats", type=int, default=1000, help="runs per workload")
     bench.add_argument("--cron-rows", type=int, default=100_000)
+    bench.add_argument(
+        "--migration-sizes", default="1000000", help="legacy rows of the migration section"
+    )
+    bench.add_argument(
+        "--sections", default="reads,writes,migration", help="comma-separated sections to run"
+    )
     bench.add_argument("--output", default="bench-results")
     soak = commands.add_parser("soak", help="model-based and concurrent soak, long settings")
     soak.add_argument("--seconds", type=float, default=300, help="concurrent soak duration")
@@ -65,7 +71,13 @@ def main(argv=None):
         if stop is not None:
             return stop
         return bench_runner.run(
-            args.sizes, args.fractions, args.repeats, args.cron_rows, args.output
+            args.sizes,
+            args.fractions,
+            args.repeats,
+            args.cron_rows,
+            args.output,
+            migration_sizes=args.migration_sizes,
+            sections=args.sections,
         )
     if args.command == "soak":
         from . import soak as soak_runner

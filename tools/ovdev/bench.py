@@ -17,7 +17,15 @@ from .odoo_env import initdb_command, write_config
 BENCH_DATABASE = "ov_bench"
 
 
-def run(sizes, fractions, repeats, cron_rows, output_dir):
+def run(
+    sizes,
+    fractions,
+    repeats,
+    cron_rows,
+    output_dir,
+    migration_sizes="1000000",
+    sections="reads,writes,migration",
+):
     os.makedirs(output_dir, exist_ok=True)
     with pg.server() as server, tempfile.TemporaryDirectory(prefix="ov-bench-") as tmp:
         config = write_config(os.path.join(tmp, "odoo.conf"), server, os.path.join(tmp, "data"))
@@ -49,6 +57,10 @@ def run(sizes, fractions, repeats, cron_rows, output_dir):
                     str(repeats),
                     "--cron-rows",
                     str(cron_rows),
+                    "--migration-sizes",
+                    migration_sizes,
+                    "--sections",
+                    sections,
                     "--output",
                     output,
                 ],
@@ -60,7 +72,8 @@ def run(sizes, fractions, repeats, cron_rows, output_dir):
                 pg.drop_database(server, BENCH_DATABASE)
     with open(output, encoding="utf-8") as f:
         report = json.load(f)
-    print(table(report["rows"]))
+    if report["rows"]:
+        print(table(report["rows"]))
     for name, figures in report["writes"].items():
         print(
             f"{name}: "
@@ -68,6 +81,9 @@ def run(sizes, fractions, repeats, cron_rows, output_dir):
                 f"{k}={v:.1f}" if isinstance(v, float) else f"{k}={v}" for k, v in figures.items()
             )
         )
+    if report["migration"]:
+        print("migration path (one plan: dry run, backfill, parity):")
+        print(table([result["row"] for result in report["migration"]]))
     with open(os.path.join(output_dir, "plans.txt"), "w", encoding="utf-8") as f:
         for key, plans in report["plans"].items():
             for workload, plan in plans.items():

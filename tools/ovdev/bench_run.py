@@ -430,13 +430,25 @@ def main(argv=None):
     parser.add_argument("--repeats", type=int, default=1000)
     parser.add_argument("--cron-rows", type=int, default=100_000)
     parser.add_argument("--activate-rows", type=int, default=ACTIVATE_ROWS)
+    parser.add_argument("--migration-sizes", default="1000000")
+    parser.add_argument(
+        "--sections", default="reads,writes,migration", help="comma-separated sections to run"
+    )
     parser.add_argument("--output", required=True)
     args = parser.parse_args(argv)
     odoo.tools.config.parse_config(["-c", args.config, "-d", args.database, "--log-level=warn"])
     registry = Registry(args.database)
     sizes = [int(s) for s in args.sizes.split(",")]
     fractions = [float(f) for f in args.fractions.split(",")]
-    report = {"rows": [], "plans": {}, "data": {}, "rows_returned": {}, "writes": {}}
+    sections = set(args.sections.split(","))
+    report = {
+        "rows": [],
+        "plans": {},
+        "data": {},
+        "rows_returned": {},
+        "writes": {},
+        "migration": [],
+    }
     tables = [
         "ov_test_target",
         "ov_sa_test_target",
@@ -445,7 +457,7 @@ def main(argv=None):
         "ov_actor",
         "ov_sa",
     ]
-    for size in sizes:
+    for size in sizes if "reads" in sections else ():
         with registry.cursor() as cr:
             log(f"filling {size} targets")
             fill_targets(cr, size)
@@ -468,12 +480,21 @@ def main(argv=None):
                 log(f"{key}: timing the ORM")
                 report["rows"] += rows_for("ORM", size, fraction, time_orm(env, picked, rng))
                 cr.rollback()
-    with registry.cursor() as cr:
-        env = api.Environment(cr, SUPERUSER_ID, {})
-        log(f"writes: activating {args.activate_rows} actor rows")
-        report["writes"]["activate actor rows"] = time_activation(env, args.activate_rows)
-        log(f"writes: expiry cron over {args.cron_rows} past-dated SA rows")
-        report["writes"]["expiry cron"] = time_cron(env, args.cron_rows)
+    if "writes" in sections:
+        with registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            log(f"writes: activating {args.activate_rows} actor rows")
+            report["writes"]["activate actor rows"] = time_activation(env, args.activate_rows)
+            log(f"writes: expiry cron over {args.cron_rows} past-dated SA rows")
+            report["writes"]["expiry cron"] = time_cron(env, args.cron_rows)
+    if "migration" in sections:
+        # Imported here: it imports this module.
+        from . import bench_migration
+
+        for size in (int(s) for s in args.migration_sizes.split(",") if s):
+            for fraction in fractions:
+                log(f"migration: N={size} stamped={fraction:.0%}")
+                report["migration"].append(bench_migration.run(registry, args.dsn, size, fraction))
     with open(args.output, "w", encoding="utf-8") as f:
         json.dump(report, f, indent=2)
 
