@@ -54,21 +54,10 @@ END $$;
 
 # Actor rows cache their parent's target and state (DESIGN §4 "allowed
 # cache"): filled on insert, followed on every change of the parent.
-_CACHE_FILL = """
-CREATE OR REPLACE FUNCTION ov_association_cache_fill() RETURNS trigger
-LANGUAGE plpgsql AS $$
-DECLARE
-    parent record;
-BEGIN
-    EXECUTE format('SELECT %I AS target, state FROM %I WHERE id = $1',
-                   TG_ARGV[1], TG_ARGV[0])
-       INTO parent
-      USING (to_jsonb(NEW)->>TG_ARGV[2])::integer;
-    NEW.ov_target_id := parent.target;
-    NEW.ov_parent_state := parent.state;
-    RETURN NEW;
-END $$;
-"""
+# The insert trigger of each actor table is generated with static SQL (see
+# install_parent_cache): PL/pgSQL then plans its lookup once per session,
+# where a generic function would build and plan it again for every row.
+_CACHE_FILL_PREFIX = "ov_association_cache_fill_"
 
 _CACHE_FOLLOW = """
 CREATE OR REPLACE FUNCTION ov_association_cache_follow() RETURNS trigger
@@ -104,7 +93,7 @@ def _set_local(cr, name, value):
 
 
 def ensure_functions(cr):
-    for statement in (_AUDIT_DELETE, _AUDIT_TARGET_EMPTIED, _CACHE_FILL, _CACHE_FOLLOW):
+    for statement in (_AUDIT_DELETE, _AUDIT_TARGET_EMPTIED, _CACHE_FOLLOW):
         cr.execute(statement)
 
 
@@ -155,18 +144,32 @@ def install_target_emptied_audit(cr, table, model, target_column):
 
 def install_parent_cache(cr, actor_table, parent_column, parent_table, target_column):
     ensure_functions(cr)
+    fill = f"{_CACHE_FILL_PREFIX}{actor_table}"[:63]
+    cr.execute(
+        SQL(
+            """CREATE OR REPLACE FUNCTION %(fill)s() RETURNS trigger LANGUAGE plpgsql AS $$
+               BEGIN
+                   SELECT parent.%(target)s, parent.state
+                     INTO NEW.ov_target_id, NEW.ov_parent_state
+                     FROM %(parent_table)s parent WHERE parent.id = NEW.%(parent)s;
+                   RETURN NEW;
+               END $$""",
+            fill=SQL.identifier(fill),
+            target=SQL.identifier(target_column),
+            parent_table=SQL.identifier(parent_table),
+            parent=SQL.identifier(parent_column),
+        )
+    )
     _replace_trigger(
         cr,
         actor_table,
         "ov_cache_fill",
         SQL(
             "CREATE TRIGGER ov_cache_fill BEFORE INSERT OR UPDATE OF %s ON %s "
-            "FOR EACH ROW EXECUTE FUNCTION ov_association_cache_fill(%s, %s, %s)",
+            "FOR EACH ROW EXECUTE FUNCTION %s()",
             SQL.identifier(parent_column),
             SQL.identifier(actor_table),
-            SQL(_literal(parent_table)),
-            SQL(_literal(target_column)),
-            SQL(_literal(parent_column)),
+            SQL.identifier(fill),
         ),
     )
     _replace_trigger(
@@ -195,10 +198,14 @@ def _literal(name):
 
 def drop_functions(cr):
     """Remove the trigger functions (and, with them, any trigger left)."""
+    cr.execute(
+        "SELECT proname FROM pg_proc WHERE proname LIKE %s", [_CACHE_FILL_PREFIX + "%"]
+    )
+    for (function,) in cr.fetchall():
+        cr.execute(SQL("DROP FUNCTION IF EXISTS %s() CASCADE", SQL.identifier(function)))
     for function in (
         "ov_association_audit_delete",
         "ov_association_audit_target_emptied",
-        "ov_association_cache_fill",
         "ov_association_cache_follow",
         "ov_association_event_immutable",
     ):

@@ -180,12 +180,14 @@ class OvMigrationPlanSteps(models.AbstractModel):
         shape = self._ov_shape()
         cr = env.cr
         low, high = backfill.id_bounds(cr, shape)
-        start = max(self.backfill_next_id or 0, low or 0)
+        start = first = max(self.backfill_next_id or 0, low or 0)
         now_us = self._ov_now_us()
         while high is not None and start <= high:
             stop = start + self.batch_size
             with cr.savepoint():
-                created = self._ov_backfill_batch(shape, now_us, start, stop)
+                created = self._ov_backfill_batch(
+                    shape, now_us, start, stop, analyze=start == first
+                )
                 self._ov_system().write(
                     {
                         "backfill_next_id": stop,
@@ -214,10 +216,12 @@ class OvMigrationPlanSteps(models.AbstractModel):
         self._ov_replace_report("backfill", self._ov_backfill_lines())
         if self.state == "dry_run":
             self._ov_step("backfilled")
+        if commit:
+            cr.commit()  # pylint: disable=invalid-commit
 
-    def _ov_backfill_batch(self, shape, now_us, low, high):
+    def _ov_backfill_batch(self, shape, now_us, low, high, analyze=False):
         """Override to watch or interrupt one batch (the tests do)."""
-        return backfill.run_batch(self.env.cr, shape, now_us, low, high)
+        return backfill.run_batch(self.env.cr, shape, now_us, low, high, analyze)
 
     def _ov_check_dry_run_current(self):
         """The data still classifies as the stored dry run said.

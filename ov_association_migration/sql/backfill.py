@@ -151,22 +151,23 @@ def record_provenance(cr, shape):
     cr.execute(
         SQL(
             """INSERT INTO ov_migration_plan_row (plan_id, target_id, outcome, sa_row_id,
-                                                  actor_row_id, create_uid, create_date,
-                                                  write_uid, write_date)
+                                                  actor_row_id)
                SELECT %(plan)s, batch.target_id, batch.outcome, batch.parent_id,
-                      batch.actor_row_id, %(uid)s, now() AT TIME ZONE 'UTC',
-                      %(uid)s, now() AT TIME ZONE 'UTC'
+                      batch.actor_row_id
                FROM %(batch)s batch""",
             plan=shape.plan_id,
-            uid=shape.uid,
             batch=SQL.identifier(BATCH_TABLE),
         )
     )
     return cr.rowcount
 
 
-def run_batch(cr, shape, now_us, low, high):
-    """One id range, whole: returns what it created, by side."""
+def run_batch(cr, shape, now_us, low, high, analyze=False):
+    """One id range, whole: returns what it created, by side.
+
+    ``analyze`` refreshes the statistics of the tables it grew (the first
+    batch: a table that was empty is otherwise planned as empty).
+    """
     staged = stage(cr, shape, now_us, low, high)
     if not staged:
         return dict.fromkeys(SIDES, 0)
@@ -176,11 +177,26 @@ def run_batch(cr, shape, now_us, low, high):
             SQL.identifier(BATCH_TABLE),
         )
     )
+    # The joins back from the inserted rows need its statistics.
+    cr.execute(SQL("ANALYZE %s", SQL.identifier(BATCH_TABLE)))
     created = {"membership": insert_memberships(cr, shape)}
     created["sa"] = insert_sa_rows(cr, shape)
     created["actor"] = insert_actor_rows(cr, shape)
     record_provenance(cr, shape)
+    if analyze:
+        refresh_statistics(cr, shape)
     return created
+
+
+def refresh_statistics(cr, shape):
+    """ANALYZE what the backfill grows, so the next batch's classification
+    probes it by index (a table emptied or new looks empty to the planner,
+    which then scans it once per legacy row)."""
+    tables = ["ov_migration_plan_row", "ov_sa_membership", shape.sa_table]
+    if shape.actor_table:
+        tables.append(shape.actor_table)
+    for table in tables:
+        cr.execute(SQL("ANALYZE %s", SQL.identifier(table)))
 
 
 def id_bounds(cr, shape):

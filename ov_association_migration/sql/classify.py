@@ -157,6 +157,20 @@ def base_rows(shape, where):
     )
 
 
+def _probe(name, table, condition, **params):
+    """``LEFT JOIN LATERAL`` giving ``name.found`` when a row matches: one
+    index probe per legacy row, whatever the size of ``table`` (an EXISTS
+    inside the CASE below would be planned as a hash of the whole table)."""
+    return SQL(
+        "LEFT JOIN LATERAL (SELECT TRUE AS found FROM %s probe WHERE "
+        + condition
+        + " LIMIT 1) %s ON TRUE",
+        _ident(table),
+        *params.values(),
+        _ident(name),
+    )
+
+
 def classified(shape, now, where=None):
     """SELECT of ``COLUMNS`` for the stamped legacy rows matching ``where``.
 
@@ -164,42 +178,58 @@ def classified(shape, now, where=None):
     generated window columns count it.
     """
     where = where or SQL("TRUE")
-    has_actor = shape.actor_table is not None
-    live_child = (
+    probes = [
         SQL(
-            """EXISTS (SELECT 1 FROM %(actors)s child WHERE child.%(parent)s = parent.id
-                       AND child.actor_id = base.actor_id
-                       AND child.association_kind = rule.actor_kind
-                       AND child.state IN ('draft', 'active', 'suspended'))""",
-            actors=_ident(shape.actor_table),
-            parent=_ident(shape.parent_column),
-        )
-        if has_actor
-        else SQL("FALSE")
-    )
-    child_slot_taken = (
-        SQL(
-            """EXISTS (SELECT 1 FROM %(actors)s child WHERE child.%(parent)s = parent.id
-                       AND child.association_kind = rule.actor_kind AND child.state = 'active')""",
-            actors=_ident(shape.actor_table),
-            parent=_ident(shape.parent_column),
-        )
-        if has_actor
-        else SQL("FALSE")
-    )
-    member = SQL(
-        """EXISTS (SELECT 1 FROM ov_sa_membership membership
-                   WHERE membership.sa_id = base.sa_id AND membership.actor_id = base.actor_id
-                   AND membership.state = 'active'
-                   AND membership.ov_date_from_us <= %(now)s
-                   AND membership.ov_date_to_us > %(now)s)""",
-        now=now,
-    )
-    return _classified(shape, now, where, live_child, child_slot_taken, member)
+            "LEFT JOIN ov_migration_plan_row done ON done.plan_id = %s"
+            " AND done.target_id = base.target_id",
+            shape.plan_id,
+        ),
+        _probe(
+            "member",
+            "ov_sa_membership",
+            "probe.sa_id = base.sa_id AND probe.actor_id = base.actor_id"
+            " AND probe.state = 'active' AND probe.ov_date_from_us <= %s"
+            " AND probe.ov_date_to_us > %s",
+            from_us=now,
+            to_us=now,
+        ),
+        _probe(
+            "other",
+            shape.sa_table,
+            "probe.%s = base.target_id AND probe.association_kind = rule.sa_kind"
+            " AND probe.state = 'active'",
+            target=_ident(shape.target_column),
+        ),
+    ]
+    if shape.actor_table:
+        parent = _ident(shape.parent_column)
+        probes += [
+            _probe(
+                "live_child",
+                shape.actor_table,
+                "probe.%s = parent.id AND probe.actor_id = base.actor_id"
+                " AND probe.association_kind = rule.actor_kind"
+                " AND probe.state IN ('draft', 'active', 'suspended')",
+                parent=parent,
+            ),
+            _probe(
+                "slot",
+                shape.actor_table,
+                "probe.%s = parent.id AND probe.association_kind = rule.actor_kind"
+                " AND probe.state = 'active'",
+                parent=parent,
+            ),
+        ]
+    else:
+        probes.append(SQL("LEFT JOIN (SELECT NULL::boolean AS found) live_child ON TRUE"))
+        probes.append(SQL("LEFT JOIN (SELECT NULL::boolean AS found) slot ON TRUE"))
+    return _classified(shape, now, where, SQL(" ").join(probes))
 
 
-def _classified(shape, now_us, where, live_child, child_slot_taken, member):
+def _classified(shape, now_us, where, probes):
     has_actor = SQL("base.actor_id IS NOT NULL")
+    member = SQL("member.found IS NOT NULL")
+    live_child = SQL("live_child.found IS NOT NULL")
     new_state = SQL(
         "CASE WHEN base.date_to IS NOT NULL"
         " AND (EXTRACT(EPOCH FROM base.date_to) * 1000000)::bigint <= %s"
@@ -208,9 +238,7 @@ def _classified(shape, now_us, where, live_child, child_slot_taken, member):
     )
     outcome = SQL(
         """CASE
-            WHEN EXISTS (SELECT 1 FROM ov_migration_plan_row done
-                         WHERE done.plan_id = %(plan)s AND done.target_id = base.target_id)
-                THEN 'migrated'
+            WHEN done.id IS NOT NULL THEN 'migrated'
             WHEN base.rule_number IS NULL THEN 'unclassified'
             WHEN base.sa_id IS NULL AND base.sa_stamp IS NULL THEN 'empty_stamp'
             WHEN base.sa_id IS NULL OR sa.id IS NULL
@@ -239,16 +267,12 @@ def _classified(shape, now_us, where, live_child, child_slot_taken, member):
             WHEN parent.id IS NOT NULL AND (NOT %(has_actor)s OR %(live_child)s)
                 THEN 'governed'
             WHEN %(new_state)s = 'active' AND (
-                    (parent.id IS NULL AND %(sa_exclusive)s AND EXISTS (
-                        SELECT 1 FROM %(sa_table)s other
-                        WHERE other.%(target)s = base.target_id
-                        AND other.association_kind = rule.sa_kind AND other.state = 'active'))
+                    (parent.id IS NULL AND %(sa_exclusive)s AND other.found IS NOT NULL)
                  OR (parent.id IS NOT NULL AND %(has_actor)s AND %(actor_exclusive)s
-                     AND %(child_slot_taken)s))
+                     AND slot.found IS NOT NULL))
                 THEN 'exclusive_taken'
             ELSE 'create'
         END""",
-        plan=shape.plan_id,
         sa_allowed=_in(SQL("rule.sa_kind"), shape.sa_allowed),
         actor_allowed=_in(SQL("rule.actor_kind"), shape.actor_allowed),
         admitted=_admitted(shape),
@@ -256,12 +280,9 @@ def _classified(shape, now_us, where, live_child, child_slot_taken, member):
         create_memberships=SQL("TRUE" if shape.create_memberships else "FALSE"),
         member=member,
         live_child=live_child,
-        child_slot_taken=child_slot_taken,
         new_state=new_state,
         sa_exclusive=_in(SQL("rule.sa_kind"), shape.sa_exclusive),
         actor_exclusive=_in(SQL("rule.actor_kind"), shape.actor_exclusive),
-        sa_table=_ident(shape.sa_table),
-        target=_ident(shape.target_column),
     )
     # The SA row a new actor row hangs off, when one of the same SA, target
     # and kind is already live (the active one first).
@@ -277,13 +298,10 @@ def _classified(shape, now_us, where, live_child, child_slot_taken, member):
         sa_table=_ident(shape.sa_table),
         target=_ident(shape.target_column),
     )
+    # MATERIALIZED: the outcome is read several times below; inlined, the
+    # planner would evaluate the whole CASE once per read.
     return SQL(
-        """SELECT classified.*,
-                  classified.outcome = 'create' AND classified.parent_id IS NULL AS new_sa,
-                  classified.outcome = 'create' AND classified.actor_id IS NOT NULL AS new_actor,
-                  classified.outcome = 'create' AND classified.actor_id IS NOT NULL
-                      AND NOT classified.is_member AS new_membership
-           FROM (
+        """WITH classified AS MATERIALIZED (
                SELECT base.target_id, %(outcome)s AS outcome, base.sa_id, base.actor_id,
                       rule.sa_kind, CASE WHEN %(has_actor)s THEN rule.actor_kind END AS actor_kind,
                       %(new_state)s AS new_state, base.date_from, base.date_to,
@@ -294,7 +312,13 @@ def _classified(shape, now_us, where, live_child, child_slot_taken, member):
                LEFT JOIN ov_sa sa ON sa.id = base.sa_id
                LEFT JOIN ov_actor actor ON actor.id = base.actor_id
                %(parent)s
-           ) classified""",
+               %(probes)s)
+           SELECT classified.*,
+                  classified.outcome = 'create' AND classified.parent_id IS NULL AS new_sa,
+                  classified.outcome = 'create' AND classified.actor_id IS NOT NULL AS new_actor,
+                  classified.outcome = 'create' AND classified.actor_id IS NOT NULL
+                      AND NOT classified.is_member AS new_membership
+           FROM classified""",
         outcome=outcome,
         has_actor=has_actor,
         new_state=new_state,
@@ -302,4 +326,5 @@ def _classified(shape, now_us, where, live_child, child_slot_taken, member):
         base=base_rows(shape, where),
         rules=_rules_table(shape),
         parent=parent,
+        probes=probes,
     )

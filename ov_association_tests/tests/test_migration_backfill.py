@@ -231,11 +231,11 @@ class TestMigrationBackfill(MigrationCase):
         original = OvMigrationPlanSteps._ov_backfill_batch
         calls = []
 
-        def failing_second_batch(plan, *args):
+        def failing_second_batch(plan, *args, **kwargs):
             calls.append(args)
             if len(calls) == 2:
                 raise RuntimeError("batch forced to fail")
-            return original(plan, *args)
+            return original(plan, *args, **kwargs)
 
         with patch.object(OvMigrationPlanSteps, "_ov_backfill_batch", failing_second_batch):
             with self.assertRaisesRegex(RuntimeError, "forced to fail"):
