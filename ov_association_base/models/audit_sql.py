@@ -198,9 +198,7 @@ def _literal(name):
 
 def drop_functions(cr):
     """Remove the trigger functions (and, with them, any trigger left)."""
-    cr.execute(
-        "SELECT proname FROM pg_proc WHERE proname LIKE %s", [_CACHE_FILL_PREFIX + "%"]
-    )
+    cr.execute("SELECT proname FROM pg_proc WHERE proname LIKE %s", [_CACHE_FILL_PREFIX + "%"])
     for (function,) in cr.fetchall():
         cr.execute(SQL("DROP FUNCTION IF EXISTS %s() CASCADE", SQL.identifier(function)))
     for function in (
