@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 from odoo.addons.ov_association_base import policy
@@ -264,6 +264,26 @@ class OvMigrationPlan(models.Model):
                     field=field.name,
                     model=self.legacy_model,
                 )
+        expected = (
+            (env._("SA stamp"), self.sa_field_id, ("many2one",), None),
+            (env._("actor stamp"), self.actor_field_id, ("many2one",), None),
+            (env._("effective from"), self.date_from_field_id, ("date", "datetime"), None),
+            (env._("effective until"), self.date_to_field_id, ("date", "datetime"), None),
+            (env._("granted by"), self.granted_by_field_id, ("many2one",), "res.users"),
+        )
+        for label, field, types, relation in expected:
+            if field and (
+                not field.store
+                or field.ttype not in types
+                or (relation and field.relation != relation)
+            ):
+                return env._(
+                    "the %(label)s %(field)s must be a stored %(types)s field%(relation)s.",
+                    label=label,
+                    field=field.name,
+                    types=" or ".join(types),
+                    relation=f" to {relation}" if relation else "",
+                )
         if self.actor_field_id and pair._ov_actor_model() is None:
             return env._("the pair %(pair)s has no actor layer.", pair=self.pair_model)
         if self.sa_field_id == self.actor_field_id:
@@ -376,8 +396,17 @@ class OvMigrationPlan(models.Model):
         self.env.registry.clear_cache()  # _ov_demoted_columns
 
     def _ov_check_manager(self):
+        """Governance managers run plans, on legacy models they may read.
+
+        A plan reads every record of its legacy model, whatever the record
+        rules of who runs it (a migration covers them all): its reports show
+        counts and record ids, so the model must at least be readable.
+        """
         if not (self.env.su or self.env.user.has_group(MANAGER_GROUP)):
-            raise UserError(self.env._("Only governance managers run migration plans."))
+            raise AccessError(self.env._("Only governance managers run migration plans."))
+        for plan in self:
+            if plan.legacy_model in self.env:
+                self.env[plan.legacy_model].check_access("read")
 
     def _ov_system(self):
         """Write step results (readonly fields) on behalf of the step."""

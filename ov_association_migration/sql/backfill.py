@@ -15,18 +15,21 @@ SIDES = ("sa", "actor", "membership")
 
 
 def _events(inserted, model, reason, uid, kind_column):
-    """Audit events of rows just inserted: one ``create`` (as a draft is
-    born) and one ``transition`` to the state the row was written in."""
+    """Audit events of rows just inserted, along DESIGN's transitions: a
+    ``create`` (a draft is born) and its activation; a row the legacy data
+    says ended is then expired too."""
     return SQL(
         """INSERT INTO ov_association_event (model, res_id, event, old_state, new_state,
                                              new_kind, reason, user_id, company_id, date)
-           SELECT %(model)s, inserted.id, step.event, step.old_state, COALESCE(step.new_state,
-                  inserted.state), %(kind)s, %(reason)s, %(uid)s, inserted.company_id,
+           SELECT %(model)s, inserted.id, step.event, step.old_state, step.new_state,
+                  %(kind)s, %(reason)s, %(uid)s, inserted.company_id,
                   now() AT TIME ZONE 'UTC'
            FROM inserted
-           CROSS JOIN (VALUES (1, 'create', NULL, 'draft'),
-                              (2, 'transition', 'draft', NULL))
+           JOIN (VALUES (1, 'create', NULL, 'draft'),
+                        (2, 'transition', 'draft', 'active'),
+                        (3, 'transition', 'active', 'expired'))
                 AS step(position, event, old_state, new_state)
+             ON step.position < 3 OR inserted.state = 'expired'
            ORDER BY inserted.id, step.position""",
         model=model,
         kind=kind_column,
@@ -70,7 +73,7 @@ def insert_memberships(cr, shape):
             ),
         )
     )
-    return cr.rowcount // 2
+    return cr.rowcount // 2  # memberships are created active: two events each
 
 
 def insert_sa_rows(cr, shape):
@@ -105,7 +108,7 @@ def insert_sa_rows(cr, shape):
             ),
         )
     )
-    return cr.rowcount // 2
+    return cr.rowcount  # events written
 
 
 def insert_actor_rows(cr, shape):
@@ -143,7 +146,7 @@ def insert_actor_rows(cr, shape):
             ),
         )
     )
-    return cr.rowcount // 2
+    return cr.rowcount  # events written
 
 
 def record_provenance(cr, shape):
@@ -180,9 +183,16 @@ def run_batch(cr, shape, now_us, low, high, analyze=False):
     # The joins back from the inserted rows need its statistics.
     cr.execute(SQL("ANALYZE %s", SQL.identifier(BATCH_TABLE)))
     created = {"membership": insert_memberships(cr, shape)}
-    created["sa"] = insert_sa_rows(cr, shape)
-    created["actor"] = insert_actor_rows(cr, shape)
+    insert_sa_rows(cr, shape)
+    insert_actor_rows(cr, shape)
     record_provenance(cr, shape)
+    cr.execute(
+        SQL(
+            "SELECT count(*) FILTER (WHERE new_sa), count(*) FILTER (WHERE new_actor) FROM %s",
+            SQL.identifier(BATCH_TABLE),
+        )
+    )
+    created["sa"], created["actor"] = cr.fetchone()
     if analyze:
         refresh_statistics(cr, shape)
     return created

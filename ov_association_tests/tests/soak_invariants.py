@@ -125,11 +125,14 @@ def audit_problems(cr, ledger):
             missing = expected[key] - Counter(logged[key])
             extra = Counter(logged[key]) - expected[key]
             problems.append(f"{key}: log lacks {dict(missing)}, log has extra {dict(extra)}")
-    problems += _path_problems(cr, logged)
+    problems += path_problems(cr, logged)
     return problems
 
 
-def _path_problems(cr, logged):
+def path_problems(cr, logged):
+    """Rows whose logged events (``{(model, id): [(event, old, new, old kind,
+    new kind), …]}`` in log order) do not follow DESIGN's transitions to the
+    row's current state."""
     tables = {
         "ov.sa_test_target": "ov_sa_test_target",
         "ov.actor_sa_test_target": "ov_actor_sa_test_target",

@@ -12,6 +12,7 @@ from odoo.tests import tagged
 from odoo.addons.ov_association_migration.models.plan_steps import OvMigrationPlanSteps
 
 from .migration_common import MigrationCase
+from .soak_invariants import invariant_violations, path_problems
 
 RULES = [
     # A stamp that mixed meanings, split by domain (first match wins).
@@ -91,6 +92,18 @@ class TestMigrationBackfill(MigrationCase):
                     "pair_model": "ov.sa_test_target",
                     "actor_field_id": self.field("res.partner", "user_id").id,
                 }
+            )
+        with self.assertRaisesRegex(
+            ValidationError, "the SA stamp name must be a stored many2one field"
+        ):
+            self.target_plan(name="Char stamp", sa_field_id=self.field("ov.test.target", "name").id)
+        with self.assertRaisesRegex(
+            ValidationError,
+            "the granted by stamp_sa_id must be a stored many2one field to res.users",
+        ):
+            self.target_plan(
+                name="Bad granter",
+                granted_by_field_id=self.field("ov.test.target", "stamp_sa_id").id,
             )
         with self.assertRaisesRegex(UserError, "needs an actor kind"):
             self.target_plan(
@@ -194,11 +207,12 @@ class TestMigrationBackfill(MigrationCase):
             ),
             self.t_full,
         )
-        # One create and one transition per row, with the backfill's reason.
+        # A create and an activation per row (and an expiry for the ended
+        # ones), with the backfill's reason.
         events = self.Event.search(
             [("id", ">", events_before), ("model", "!=", "ov.migration.plan")]
         )
-        self.assertEqual(len(events), 14)
+        self.assertEqual(len(events), 16)
         self.assertEqual(
             set(events.mapped("reason")),
             {
@@ -212,8 +226,21 @@ class TestMigrationBackfill(MigrationCase):
                 for e in events
                 if e.res_id == ended.id and e.model == "ov.sa_test_target"
             ),
-            [("create", "", "draft"), ("transition", "draft", "expired")],
+            [
+                ("create", "", "draft"),
+                ("transition", "active", "expired"),
+                ("transition", "draft", "active"),
+            ],
         )
+        # Every rule of DESIGN.md still holds, and each row's log is a valid path.
+        sas = [self.north.id, self.south.id, self.abroad.id]
+        self.assertEqual(invariant_violations(self.env.cr, sas), [])
+        logged = {}
+        for event in events.sorted("id"):
+            logged.setdefault((event.model, event.res_id), []).append(
+                (event.event, event.old_state or None, event.new_state or None, None, None)
+            )
+        self.assertEqual(path_problems(self.env.cr, logged), [])
 
     def test_second_run_creates_nothing(self):
         self.plan.action_classify()

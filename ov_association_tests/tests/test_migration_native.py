@@ -8,7 +8,7 @@ stamps are cleared in the test transaction so every figure is exact.
 
 import unittest
 
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import SQL
 
@@ -105,6 +105,14 @@ class TestMigrationSaleOrder(NativeMigrationCase):
     def users(self, *orders):
         self.env.invalidate_all()
         return [order.user_id.login or False for order in orders]
+
+    def test_a_manager_must_read_the_legacy_model(self):
+        blind = new_test_user(
+            self.env, "ov_mig_blind_manager", groups="ov_association_base.group_ov_manager"
+        )
+        with self.assertRaises(AccessError):
+            self.plan.with_user(blind).action_classify()
+        self.assertEqual(self.plan.state, "draft")
 
     def test_every_step_on_the_salesperson(self):
         plan = self.plan
