@@ -1,3 +1,4 @@
+from . import plan_line
 from . import plan_steps
 from . import ov_migration_map
 from . import ov_migration_report_line

@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import fields, models
 from odoo.tools import SQL
 
 SIDES = [("sa", "SA"), ("actor", "Actor")]
@@ -13,10 +13,10 @@ class OvMigrationMap(models.Model):
     """
 
     _name = "ov.migration.map"
+    _inherit = "ov.migration.plan.line"
     _description = "Mapping of a legacy stamp value"
     _order = "side, source_name, id"
 
-    plan_id = fields.Many2one("ov.migration.plan", required=True, ondelete="cascade", index=True)
     side = fields.Selection(SIDES, required=True)
     source_id = fields.Integer("Stamp value", required=True, help="Id of the stamped record.")
     source_name = fields.Char("Stamped record")
@@ -30,21 +30,6 @@ class OvMigrationMap(models.Model):
             "A stamp value is mapped once per plan and side.",
         ),
     ]
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        self.env["ov.migration.plan"].browse(
-            {vals["plan_id"] for vals in vals_list if vals.get("plan_id")}
-        )._ov_check_editable()
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self.plan_id._ov_check_editable()
-        return super().write(vals)
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_while_editable(self):
-        self.plan_id._ov_check_editable()
 
 
 class OvMigrationPlanMapping(models.AbstractModel):

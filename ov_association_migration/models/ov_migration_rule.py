@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import fields, models
 from odoo.exceptions import UserError
 from odoo.tools.safe_eval import safe_eval
 
@@ -14,10 +14,10 @@ class OvMigrationRule(models.Model):
     """
 
     _name = "ov.migration.rule"
+    _inherit = "ov.migration.plan.line"
     _description = "Classification rule of a migration plan"
     _order = "sequence, id"
 
-    plan_id = fields.Many2one("ov.migration.plan", required=True, ondelete="cascade", index=True)
     sequence = fields.Integer(default=10)
     name = fields.Char(
         required=True, help="What the stamp means on these rows, e.g. 'salesperson'."
@@ -29,22 +29,6 @@ class OvMigrationRule(models.Model):
     actor_kind = fields.Selection(
         list(policy.KINDS), help="Kind of the actor rows (plans with an actor stamp)."
     )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        plans = self.env["ov.migration.plan"].browse(
-            {vals["plan_id"] for vals in vals_list if vals.get("plan_id")}
-        )
-        plans._ov_check_editable()
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self.plan_id._ov_check_editable()
-        return super().write(vals)
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_while_editable(self):
-        self.plan_id._ov_check_editable()
 
     def _ov_domain(self):
         """The rule's domain as a list, or a UserError naming the rule."""

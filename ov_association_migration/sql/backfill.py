@@ -76,77 +76,65 @@ def insert_memberships(cr, shape):
     return cr.rowcount // 2  # memberships are created active: two events each
 
 
-def insert_sa_rows(cr, shape):
-    """New SA rows, then their ids noted in the batch as the actor rows' parent."""
-    target = SQL.identifier(shape.target_column)
+def _insert_rows(cr, shape, layer):
+    """Insert one layer's new rows from the batch, with their events, and note
+    each new row's id in the batch (``parent_id`` for SA rows, the parent of
+    the actor rows; ``actor_row_id`` for actor rows).
+
+    ``layer`` is ``"sa"`` or ``"actor"``.
+    """
+    if layer == "sa":
+        table, model = shape.sa_table, shape.sa_model
+        link, value, kind = SQL.identifier(shape.target_column), SQL("sa_id"), SQL("sa_kind")
+        join, noted = SQL("target_id"), SQL("parent_id")
+    else:
+        table, model = shape.actor_table, shape.actor_model
+        link, value, kind = SQL.identifier(shape.parent_column), SQL("actor_id"), SQL("actor_kind")
+        join, noted = SQL("parent_id"), SQL("actor_row_id")
+    subject = SQL.identifier(f"{layer}_id")
     cr.execute(
         SQL(
             """WITH inserted AS (
-                   INSERT INTO %(table)s (sa_id, %(target)s, company_id, state, association_kind,
-                                         date_from, date_to, create_uid, create_date,
-                                         write_uid, write_date)
-                   SELECT batch.sa_id, batch.target_id, batch.company_id, batch.new_state,
-                          batch.sa_kind, batch.date_from, batch.date_to,
+                   INSERT INTO %(table)s (%(subject)s, %(link)s, company_id, state,
+                                         association_kind, date_from, date_to, create_uid,
+                                         create_date, write_uid, write_date)
+                   SELECT batch.%(value)s, batch.%(join)s, batch.company_id, batch.new_state,
+                          batch.%(kind)s, batch.date_from, batch.date_to,
                           COALESCE(batch.granted_by, %(uid)s), now() AT TIME ZONE 'UTC',
                           %(uid)s, now() AT TIME ZONE 'UTC'
-                   FROM %(batch)s batch WHERE batch.new_sa ORDER BY batch.target_id
-                   RETURNING id, %(target)s AS target_id, company_id, state, association_kind),
+                   FROM %(batch)s batch WHERE batch.%(new)s ORDER BY batch.target_id
+                   RETURNING id, %(link)s AS link, company_id, state, association_kind),
                noted AS (
-                   UPDATE %(batch)s batch SET parent_id = inserted.id
-                   FROM inserted WHERE batch.target_id = inserted.target_id)
+                   UPDATE %(batch)s batch SET %(noted)s = inserted.id
+                   FROM inserted WHERE batch.%(join)s = inserted.link AND batch.%(new)s)
                %(events)s""",
-            table=SQL.identifier(shape.sa_table),
-            target=target,
+            table=SQL.identifier(table),
+            subject=subject,
+            link=link,
+            value=value,
+            join=join,
+            kind=kind,
+            noted=noted,
+            new=SQL.identifier(f"new_{layer}"),
             uid=shape.uid,
             batch=SQL.identifier(BATCH_TABLE),
             events=_events(
-                "inserted",
-                shape.sa_model,
-                shape.reason,
-                shape.uid,
-                SQL("inserted.association_kind"),
+                "inserted", model, shape.reason, shape.uid, SQL("inserted.association_kind")
             ),
         )
     )
-    return cr.rowcount  # events written
+
+
+def insert_sa_rows(cr, shape):
+    """New SA rows; their ids become the parents of the batch's actor rows."""
+    _insert_rows(cr, shape, "sa")
 
 
 def insert_actor_rows(cr, shape):
     """New actor rows under the batch's parents (their cache is filled by
     the base addon's insert trigger)."""
-    if not shape.actor_table:
-        return 0
-    cr.execute(
-        SQL(
-            """WITH inserted AS (
-                   INSERT INTO %(table)s (%(parent)s, actor_id, company_id, state,
-                                         association_kind, date_from, date_to, create_uid,
-                                         create_date, write_uid, write_date)
-                   SELECT batch.parent_id, batch.actor_id, batch.company_id, batch.new_state,
-                          batch.actor_kind, batch.date_from, batch.date_to,
-                          COALESCE(batch.granted_by, %(uid)s), now() AT TIME ZONE 'UTC',
-                          %(uid)s, now() AT TIME ZONE 'UTC'
-                   FROM %(batch)s batch WHERE batch.new_actor ORDER BY batch.target_id
-                   RETURNING id, %(parent)s AS parent_id, company_id, state, association_kind),
-               noted AS (
-                   UPDATE %(batch)s batch SET actor_row_id = inserted.id
-                   FROM inserted WHERE batch.parent_id = inserted.parent_id
-                   AND batch.new_actor)
-               %(events)s""",
-            table=SQL.identifier(shape.actor_table),
-            parent=SQL.identifier(shape.parent_column),
-            uid=shape.uid,
-            batch=SQL.identifier(BATCH_TABLE),
-            events=_events(
-                "inserted",
-                shape.actor_model,
-                shape.reason,
-                shape.uid,
-                SQL("inserted.association_kind"),
-            ),
-        )
-    )
-    return cr.rowcount  # events written
+    if shape.actor_table:
+        _insert_rows(cr, shape, "actor")
 
 
 def record_provenance(cr, shape):

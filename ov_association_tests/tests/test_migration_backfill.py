@@ -76,6 +76,18 @@ class TestMigrationBackfill(MigrationCase):
             self.plan.action_backfill()
         with self.assertRaisesRegex(UserError, "written by its steps only"):
             self.plan.write({"state": "parity"})
+        with self.assertRaisesRegex(
+            UserError, "backfill_created_sa, parity_only_stamp are written"
+        ):
+            self.plan.with_user(self.manager).write(
+                {"backfill_created_sa": 99, "parity_only_stamp": 0}
+            )
+        with self.assertRaises(AccessError):
+            self.env["ov.migration.plan.row"].with_user(self.manager).create(
+                {"plan_id": self.plan.id, "target_id": self.t_full.id, "outcome": "create"}
+            )
+        with self.assertRaisesRegex(UserError, "commit must be True or False"):
+            self.plan.action_backfill(commit="yes")
 
     def test_invalid_settings_are_named(self):
         with self.assertRaisesRegex(UserError, "invalid domain"):
