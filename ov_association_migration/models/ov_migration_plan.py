@@ -160,7 +160,9 @@ class OvMigrationPlan(models.Model):
     rule_ids = fields.One2many("ov.migration.rule", "plan_id", string="Classification")
     map_ids = fields.One2many("ov.migration.map", "plan_id", string="Mapping")
     report_line_ids = fields.One2many("ov.migration.report.line", "plan_id", string="Report")
-    batch_size = fields.Integer(default=50000, help="Legacy ids per backfill batch.")
+    batch_size = fields.Integer(
+        default=20000, help="Stamped legacy records per backfill batch (one savepoint each)."
+    )
     dry_run_date = fields.Datetime(readonly=True, copy=False)
     dry_run_totals = fields.Json(readonly=True, copy=False)
     backfill_next_id = fields.Integer(

@@ -179,11 +179,10 @@ class OvMigrationPlanSteps(models.AbstractModel):
         self._ov_check_dry_run_current()
         shape = self._ov_shape()
         cr = env.cr
-        low, high = backfill.id_bounds(cr, shape)
-        start = first = max(self.backfill_next_id or 0, low or 0)
+        bounds = backfill.batch_bounds(cr, shape, self.backfill_next_id or 0, self.batch_size)
+        first = bounds[0] if bounds else None
         now_us = self._ov_now_us()
-        while high is not None and start <= high:
-            stop = start + self.batch_size
+        for start, stop in zip(bounds, bounds[1:], strict=False):
             with cr.savepoint():
                 created = self._ov_backfill_batch(
                     shape, now_us, start, stop, analyze=start == first
@@ -200,17 +199,16 @@ class OvMigrationPlanSteps(models.AbstractModel):
                 )
                 env.flush_all()
             _logger.info(
-                "migration plan %s: ids [%s, %s) of %s: created %s",
+                "migration plan %s: ids [%s, %s), up to %s: created %s",
                 self.name,
                 start,
                 stop,
-                high,
+                bounds[-1],
                 created,
             )
             if commit:
                 # Resumable: each finished batch stays, whatever happens next.
                 cr.commit()  # pylint: disable=invalid-commit
-            start = stop
         env.invalidate_all()
         self._ov_system().write({"backfill_next_id": 0, "backfill_date": fields.Datetime.now()})
         self._ov_replace_report("backfill", self._ov_backfill_lines())

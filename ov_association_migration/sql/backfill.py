@@ -197,13 +197,24 @@ def refresh_statistics(cr, shape):
         cr.execute(SQL("ANALYZE %s", SQL.identifier(table)))
 
 
-def id_bounds(cr, shape):
-    """Smallest and largest id of the stamped legacy rows (None when none)."""
+def batch_bounds(cr, shape, start, size):
+    """Id bounds of the batches from legacy id ``start`` on: each range
+    ``[bounds[i], bounds[i + 1])`` holds ``size`` stamped rows (the last one
+    fewer), whatever the share of stamped rows. Empty when none is left."""
     cr.execute(
         SQL(
-            "SELECT min(legacy.id), max(legacy.id) FROM %s legacy WHERE %s",
-            SQL.identifier(shape.legacy_table),
-            shape.stamped("legacy"),
+            """SELECT id FROM (
+                   SELECT legacy.id, row_number() OVER (ORDER BY legacy.id) AS position
+                   FROM %(table)s legacy WHERE legacy.id >= %(start)s AND (%(stamped)s)) rows
+               WHERE mod(position - 1, %(size)s) = 0
+               UNION ALL
+               SELECT max(legacy.id) + 1 FROM %(table)s legacy
+               WHERE legacy.id >= %(start)s AND (%(stamped)s)
+               ORDER BY 1""",
+            table=SQL.identifier(shape.legacy_table),
+            start=start,
+            stamped=shape.stamped("legacy"),
+            size=size,
         )
     )
-    return cr.fetchone()
+    return [bound for (bound,) in cr.fetchall() if bound is not None]

@@ -264,7 +264,8 @@ class TestMigrationBackfill(MigrationCase):
         self.assertEqual((self.plan.backfill_created_sa, self.plan.backfill_created_actor), (4, 3))
 
     def test_interrupted_backfill_resumes(self):
-        self.plan.write({"batch_size": self.t_governed.id - self.t_full.id})
+        # Ten stamped records a batch: T01 to T11 (T03 has no stamp), then T12 on.
+        self.plan.write({"batch_size": 10})
         self.plan.action_classify()
         self.plan.action_dry_run()
         original = OvMigrationPlanSteps._ov_backfill_batch
@@ -286,6 +287,20 @@ class TestMigrationBackfill(MigrationCase):
         self.plan.action_backfill()
         self.assertEqual(self.plan.state, "backfilled")
         self.assertEqual((self.plan.backfill_created_sa, self.plan.backfill_created_actor), (4, 3))
+
+    def test_one_record_a_batch(self):
+        self.plan.write({"batch_size": 1})
+        self.plan.action_classify()
+        self.plan.action_dry_run()
+        self.plan.action_backfill()
+        self.assertEqual(
+            (
+                self.plan.backfill_created_sa,
+                self.plan.backfill_created_actor,
+                self.plan.backfill_batches,
+            ),
+            (4, 3, 14),  # one batch per stamped record: T01, T02, T04 … T15
+        )
 
     def test_backfill_refuses_data_changed_since_the_dry_run(self):
         self.plan.action_classify()
