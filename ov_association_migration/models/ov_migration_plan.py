@@ -161,7 +161,7 @@ class OvMigrationPlan(models.Model):
     map_ids = fields.One2many("ov.migration.map", "plan_id", string="Mapping")
     report_line_ids = fields.One2many("ov.migration.report.line", "plan_id", string="Report")
     batch_size = fields.Integer(
-        default=20000, help="Stamped legacy records per backfill batch (one savepoint each)."
+        default=5000, help="Stamped legacy records per backfill batch (one savepoint each)."
     )
     dry_run_date = fields.Datetime(readonly=True, copy=False)
     dry_run_totals = fields.Json(readonly=True, copy=False)
