@@ -481,11 +481,7 @@ class OvMigrationPlan(models.Model):
     def _ov_side(self, field, governance_model):
         if not field:
             return None
-        return shape_sql.Side(
-            column=field.name,
-            direct=field.relation == governance_model,
-            user_fallback=field.relation == "res.users",
-        )
+        return shape_sql.Side(column=field.name, direct=field.relation == governance_model)
 
     def _ov_date_sql(self, field):
         if not field:

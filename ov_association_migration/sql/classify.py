@@ -33,24 +33,6 @@ DONE_OUTCOMES = {
 }
 CREATE = "create"
 
-COLUMNS = (
-    "target_id",
-    "outcome",
-    "sa_id",
-    "actor_id",
-    "sa_kind",
-    "actor_kind",
-    "new_state",
-    "date_from",
-    "date_to",
-    "granted_by",
-    "company_id",
-    "parent_id",
-    "new_sa",
-    "new_actor",
-    "new_membership",
-)
-
 
 def _ident(*parts):
     return SQL.identifier(*parts)
@@ -172,7 +154,12 @@ def _probe(name, table, condition, **params):
 
 
 def classified(shape, now, where=None):
-    """SELECT of ``COLUMNS`` for the stamped legacy rows matching ``where``.
+    """SELECT, per stamped legacy row matching ``where``: ``target_id``,
+    ``outcome``, ``sa_id``, ``actor_id``, ``sa_kind``, ``actor_kind``,
+    ``new_state``, ``date_from``, ``date_to``, ``granted_by``, ``company_id``
+    (the SA's), ``parent_id`` (an SA row to hang the actor row off),
+    ``is_member``, and what to create: ``new_sa``, ``new_actor``,
+    ``new_membership``.
 
     ``now`` is the moment in microseconds since the epoch (UTC), as the
     generated window columns count it.

@@ -26,7 +26,6 @@ class Side:
 
     column: str
     direct: bool  # the column points at ov.sa / ov.actor itself
-    user_fallback: bool = False  # actor stamps on res.users: invert through ov.actor.user_id
 
 
 @dataclass(frozen=True)
