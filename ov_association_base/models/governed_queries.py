@@ -197,6 +197,7 @@ class OvGovernedQueryMixin(models.AbstractModel):
     # Public API (RPC-callable)
     # ------------------------------------------------------------------
     @api.model
+    @api.readonly
     @api.returns("self", downgrade=_records_to_ids)
     def search_governed_targets(
         self,
@@ -257,6 +258,7 @@ class OvGovernedQueryMixin(models.AbstractModel):
         return query
 
     @api.model
+    @api.readonly
     def check_governed(self, target_id, actor_id=None, kinds=None):
         """Whether the actor (default: the user's) may reach ``target_id``."""
         target_id = self._ov_argument(arguments.record_id, "target_id", target_id, required=True)

@@ -49,8 +49,8 @@ print("RESULT " + json.dumps({"state": plan.state, "sa": plan.backfill_created_s
 """
 
 UNINSTALL = """
-import json
-env["ir.module.module"].search([("name", "=", "ov_association_migration")]).button_immediate_uninstall()
+Module = env["ir.module.module"]
+Module.search([("name", "=", "ov_association_migration")]).button_immediate_uninstall()
 env.cr.commit()
 """
 
@@ -71,7 +71,8 @@ print("RESULT " + json.dumps({
         "SELECT conname FROM pg_constraint WHERE conname LIKE 'ov\\\\_migration\\\\_%'"),
     "tables": one("SELECT to_regclass('ov_migration_plan') IS NULL, "
                   "to_regclass('ov_migration_plan_row') IS NULL")[0],
-    "module": one("SELECT state FROM ir_module_module WHERE name = 'ov_association_migration'")[0][0],
+    "module": one("SELECT state FROM ir_module_module"
+                  " WHERE name = 'ov_association_migration'")[0][0],
     "log": env["ov.association.event"].verify_audit_log()["ok"],
 }))
 """

@@ -35,6 +35,10 @@ class OvSaLocation(models.Model):
             subquery,
         )
 
+    def _ov_covering_domain(self, target_id):
+        # The rows of the location and of each of its ancestors.
+        return [("location_id", "parent_of", target_id)]
+
     def _ov_check_query(self, actor, target_id, kinds=None):
         # A descendant has no row of its own: test it against the covered set.
         return SQL("SELECT %s IN %s", target_id, self._ov_target_query(actor=actor, kinds=kinds))

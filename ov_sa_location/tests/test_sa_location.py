@@ -49,6 +49,27 @@ class TestSaLocation(TransactionCase):
             self.shelf,
         )
 
+    def test_explain_a_location_covered_by_its_ancestor(self):
+        row, _child = self._govern(self.zone)
+        SaLocation = self.env["ov.sa_location"]
+        explained = SaLocation.explain_governed(self.shelf.id, actor_id=self.actor.id)
+        self.assertTrue(explained["allowed"])
+        (path,) = explained["paths"]
+        self.assertEqual(path["sa_row"]["id"], row.id)
+        self.assertEqual(
+            [reason["code"] for reason in path["sa_row"]["reasons"]], ["covered_by_ancestor"]
+        )
+        self.assertTrue(path["effective"])
+        self.assertEqual(
+            SaLocation.check_governed_many(
+                [self.zone.id, self.shelf.id, self.elsewhere.id], actor_id=self.actor.id
+            ),
+            {self.zone.id: True, self.shelf.id: True, self.elsewhere.id: False},
+        )
+        self.assertEqual(
+            SaLocation.explain_governed(self.elsewhere.id, actor_id=self.actor.id)["paths"], []
+        )
+
     def test_deleting_a_location_empties_the_association(self):
         spare = self.env["stock.location"].create({"name": "Spare"})
         row, child = self._govern(spare)

@@ -1,0 +1,133 @@
+"""Conformance: explanations and bulk checks agree with check_governed, on every pair."""
+
+from odoo import api
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import tagged
+
+from .common import ConformanceCase
+
+
+def codes(explained):
+    return [reason["code"] for reason in explained["reasons"]]
+
+
+@tagged("post_install", "-at_install")
+class TestExplain(ConformanceCase):
+    def cases(self, pair):
+        """(name, target, expected allowed, expected reason codes of the actor row
+        or, without one, of the path), one per combination the suite builds."""
+        Sa = self.env[pair.sa_model]
+        field = Sa._ov_target_field
+        suspended_parent = self.make_actor_row(pair, "active")
+        suspended_parent._ov_parent().action_suspend()
+        cases = [
+            ("effective", self.make_actor_row(pair, "active"), True, []),
+            ("suspended", self.make_actor_row(pair, "suspended"), False, ["state_suspended"]),
+            ("expired", self.make_actor_row(pair, "expired"), False, ["state_expired"]),
+            ("revoked", self.make_actor_row(pair, "revoked"), False, ["state_revoked"]),
+            ("draft", self.make_actor_row(pair, "draft"), False, ["state_draft"]),
+            (
+                "not started",
+                self.make_actor_row(pair, "active", date_from=self.hours(1)),
+                False,
+                ["window_not_started"],
+            ),
+            ("parent suspended", suspended_parent, False, ["parent_not_effective"]),
+            ("peer's row", self.make_actor_row(pair, "active", actor=self.peer), False, None),
+            ("SA row only", self.make_sa_row(pair, "active"), False, ["no_actor_row"]),
+        ]
+        return [
+            (
+                name,
+                (row if row._name == pair.sa_model else row._ov_parent())[field],
+                allowed,
+                reasons,
+            )
+            for name, row, allowed, reasons in cases
+        ]
+
+    def test_explain_equals_check_with_its_reasons(self):
+        for pair in self.pairs:
+            if not pair.actor_model:
+                continue
+            Sa = self.env[pair.sa_model].with_user(self.member_user)
+            for name, target, allowed, reasons in self.cases(pair):
+                with self.subTest(pair=pair.name, case=name):
+                    explained = Sa.explain_governed(target.id)
+                    self.assertIs(explained["allowed"], allowed)
+                    self.assertIs(Sa.check_governed(target.id), allowed)
+                    self.assertEqual(
+                        (explained["target"]["id"], explained["actor"]["id"]),
+                        (target.id, self.actor.id),
+                    )
+                    (path,) = explained["paths"]
+                    self.assertIs(path["effective"], allowed)
+                    self.assertTrue(path["membership"]["effective"])
+                    if reasons is None:  # the SA row is there, the actor's row is not
+                        self.assertEqual(path["actor_rows"], [])
+                    elif path["actor_rows"]:
+                        self.assertEqual(codes(path["actor_rows"][0]), reasons)
+                    else:
+                        self.assertEqual(codes(path), reasons)
+
+    def test_explain_names_a_missing_membership_and_a_filtered_kind(self):
+        for pair in self.pairs:
+            if not pair.actor_model:
+                continue
+            with self.subTest(pair=pair.name):
+                Sa = self.env[pair.sa_model]
+                row = self.make_actor_row(pair, "active")
+                target = row._ov_parent()[Sa._ov_target_field]
+                as_manager = Sa.with_user(self.manager_user)
+                (path,) = as_manager.explain_governed(target.id, actor_id=self.outsider.id)["paths"]
+                self.assertEqual(codes(path["membership"]), ["not_a_member"])
+                other = [
+                    kind
+                    for kind in self.env[pair.actor_model]._ov_allowed_kinds
+                    if kind != row.association_kind
+                ]
+                if other:
+                    explained = Sa.with_user(self.member_user).explain_governed(
+                        target.id, kinds=other
+                    )
+                    self.assertFalse(explained["allowed"])
+                    self.assertEqual(
+                        codes(explained["paths"][0]["actor_rows"][0]), ["kind_filtered"]
+                    )
+
+    def test_check_many_equals_check_per_id(self):
+        for pair in self.pairs:
+            if not pair.actor_model:
+                continue
+            with self.subTest(pair=pair.name):
+                Sa = self.env[pair.sa_model].with_user(self.member_user)
+                targets = [case[1] for case in self.cases(pair)]
+                ids = [t.id for t in targets] + [2_000_000_000]
+                expected = {target_id: Sa.check_governed(target_id) for target_id in ids}
+                self.assertEqual(sum(expected.values()), 1)
+                self.assertEqual(Sa.check_governed_many(ids), expected)
+                self.assertEqual(api.call_kw(Sa, "check_governed_many", [ids], {}), expected)
+                self.assertEqual(Sa.check_governed_many([]), {})
+
+    def test_arguments_and_rights(self):
+        for pair in self.pairs:
+            with self.subTest(pair=pair.name):
+                Sa = self.env[pair.sa_model].with_user(self.member_user)
+                with self.assertRaisesRegex(UserError, "target_ids"):
+                    Sa.check_governed_many("1,2")
+                with self.assertRaisesRegex(UserError, "target_id"):
+                    Sa.explain_governed("x")
+                with self.assertRaises(AccessError):
+                    Sa.explain_governed(1, actor_id=self.peer.id)
+                with self.assertRaises(AccessError):
+                    Sa.check_governed_many([1], actor_id=self.peer.id)
+
+    def test_governed_reads_are_readonly(self):
+        Sa = type(self.env[self.pairs[0].sa_model])
+        for method in (
+            "search_governed_targets",
+            "check_governed",
+            "check_governed_many",
+            "explain_governed",
+        ):
+            self.assertTrue(getattr(getattr(Sa, method), "_readonly", False), method)
