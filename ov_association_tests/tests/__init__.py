@@ -9,3 +9,4 @@ from . import test_migration_cutover
 from . import test_migration_native
 from . import test_legacy_stamps
 from . import test_explain
+from . import test_governed_api

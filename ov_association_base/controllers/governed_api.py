@@ -1,0 +1,88 @@
+"""JSON endpoints of the governed reads, for integrators (``/ov/v1/*``).
+
+``type='json'`` (JSON-RPC: the arguments go in ``params``), ``auth='bearer'``
+(an API key in ``Authorization: Bearer …``, or the web session of a page
+navigation), ``readonly=True`` (a read-only cursor: a replica where one is
+configured). Every answer is ``{"ok": true, "data": …}`` or
+``{"ok": false, "error": {"code": …, "message": …}}`` with a stable code:
+``unknown_model``, ``ambiguous_model``, ``invalid_argument``,
+``access_denied``. A JSON object's keys are strings: ``check_many`` answers
+``{"12": true, …}``.
+"""
+
+from odoo import http
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.http import request
+
+SA_MIXIN = "ov.sa.association.mixin"
+
+
+def _error(code, message):
+    return {"ok": False, "error": {"code": code, "message": message}}
+
+
+class GovernedApi(http.Controller):
+    def _answer(self, model, method, allowed, params):
+        unknown = sorted(set(params) - set(allowed))
+        if unknown:
+            return _error(
+                "invalid_argument",
+                f"unknown argument(s) {', '.join(unknown)}; expected {', '.join(allowed)}",
+            )
+        pair = self._pair(model)
+        if isinstance(pair, dict):
+            return pair
+        try:
+            data = getattr(pair, method)(**params)
+        except AccessError as error:
+            return _error("access_denied", str(error))
+        except (UserError, ValidationError) as error:
+            return _error("invalid_argument", str(error))
+        if method == "search_governed_targets":
+            data = data.ids
+        return {"ok": True, "data": data}
+
+    def _pair(self, model):
+        """The SA-layer model to ask: named itself, or through the model it governs."""
+        env = request.env
+        pairs = env[SA_MIXIN]._ov_concrete_models()
+        if model in pairs:
+            return env[model]
+        if not isinstance(model, str) or not model:
+            return _error("invalid_argument", "model: name a governed model, e.g. 'sale.order'.")
+        governing = [name for name in pairs if env[name]._ov_target_model() == model]
+        if len(governing) == 1:
+            return env[governing[0]]
+        if governing:
+            return _error(
+                "ambiguous_model",
+                f"model: {model} is governed by {', '.join(governing)}; name one of them.",
+            )
+        return _error(
+            "unknown_model",
+            f"model: {model!r} is not governed; governed: "
+            + ", ".join(sorted({env[name]._ov_target_model() for name in pairs})),
+        )
+
+    @http.route("/ov/v1/check", type="json", auth="bearer", readonly=True, methods=["POST"])
+    def check(self, model=None, **params):
+        return self._answer(model, "check_governed", ("target_id", "actor_id", "kinds"), params)
+
+    @http.route("/ov/v1/check_many", type="json", auth="bearer", readonly=True, methods=["POST"])
+    def check_many(self, model=None, **params):
+        return self._answer(
+            model, "check_governed_many", ("target_ids", "actor_id", "kinds"), params
+        )
+
+    @http.route("/ov/v1/targets", type="json", auth="bearer", readonly=True, methods=["POST"])
+    def targets(self, model=None, **params):
+        return self._answer(
+            model,
+            "search_governed_targets",
+            ("actor_id", "sa_id", "kinds", "domain", "limit", "offset", "order"),
+            params,
+        )
+
+    @http.route("/ov/v1/explain", type="json", auth="bearer", readonly=True, methods=["POST"])
+    def explain(self, model=None, **params):
+        return self._answer(model, "explain_governed", ("target_id", "actor_id", "kinds"), params)
