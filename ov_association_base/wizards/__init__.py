@@ -1,2 +1,3 @@
 from . import reason_wizard
 from . import kind_wizard
+from . import explain_wizard

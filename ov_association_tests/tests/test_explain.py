@@ -131,3 +131,35 @@ class TestExplain(ConformanceCase):
             "explain_governed",
         ):
             self.assertTrue(getattr(getattr(Sa, method), "_readonly", False), method)
+
+    def test_explain_wizard(self):
+        for pair in self.pairs:
+            if not pair.actor_model:
+                continue
+            with self.subTest(pair=pair.name):
+                Sa = self.env[pair.sa_model]
+                row = self.make_actor_row(pair, "active")
+                granted = row._ov_parent()[Sa._ov_target_field]
+                denied = self.make_actor_row(pair, "suspended")._ov_parent()[Sa._ov_target_field]
+                Wizard = self.env["ov.association.explain.wizard"]
+                as_member = Wizard.with_user(self.member_user)
+                wizard = as_member.create({"target_ref": f"{granted._name},{granted.id}"})
+                self.assertEqual(wizard.actor_id, self.actor)
+                wizard.action_explain()
+                self.assertTrue(wizard.allowed)
+                self.assertIn("may reach", wizard.explanation)
+                self.assertFalse(wizard.reaching_actor_ids)  # managers only
+                wizard = as_member.create({"target_ref": f"{denied._name},{denied.id}"})
+                wizard.action_explain()
+                self.assertFalse(wizard.allowed)
+                self.assertIn("The row is suspended.", wizard.explanation)
+                self.assertIn("<code>state_suspended</code>", wizard.explanation)
+                as_manager = Wizard.with_user(self.manager_user).create(
+                    {"target_ref": f"{granted._name},{granted.id}", "actor_id": self.actor.id}
+                )
+                as_manager.action_explain()
+                self.assertEqual(as_manager.reaching_actor_ids, self.actor)
+                with self.assertRaises(AccessError):
+                    as_member.create(
+                        {"target_ref": f"{granted._name},{granted.id}", "actor_id": self.peer.id}
+                    ).action_explain()

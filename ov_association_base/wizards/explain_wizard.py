@@ -1,0 +1,137 @@
+from markupsafe import Markup, escape
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+MANAGER_GROUP = "ov_association_base.group_ov_manager"
+
+
+class OvAssociationExplainWizard(models.TransientModel):
+    """*Explain access*: why an actor reaches a governed record, or not, and
+    (for managers) which actors reach it."""
+
+    _name = "ov.association.explain.wizard"
+    _description = "Explain access to a governed record"
+
+    target_ref = fields.Reference("_selection_target_models", string="Record", required=True)
+    actor_id = fields.Many2one(
+        "ov.actor", default=lambda self: self.env["ov.actor"]._ov_current_actor()
+    )
+    allowed = fields.Boolean(readonly=True)
+    explanation = fields.Html(readonly=True)
+    reaching_actor_ids = fields.Many2many(
+        "ov.actor", string="Actors reaching it now", readonly=True
+    )
+    is_manager = fields.Boolean(compute="_compute_is_manager")
+
+    def _compute_is_manager(self):
+        self.is_manager = self.env.user.has_group(MANAGER_GROUP)
+
+    @api.model
+    def _selection_target_models(self):
+        Sa = self.env["ov.sa.association.mixin"]
+        models_ = {self.env[name]._ov_target_model() for name in Sa._ov_concrete_models()}
+        return sorted((name, self.env[name]._description) for name in models_)
+
+    def _ov_pair(self):
+        model = self.target_ref._name
+        pairs = [
+            name
+            for name in self.env["ov.sa.association.mixin"]._ov_concrete_models()
+            if self.env[name]._ov_target_model() == model
+        ]
+        if not pairs:
+            raise UserError(self.env._("Record: %(model)s is not governed.", model=model))
+        return self.env[pairs[0]]
+
+    def action_explain(self):
+        self.ensure_one()
+        if not self.target_ref:
+            raise UserError(self.env._("Record: pick the governed record to explain."))
+        Sa = self._ov_pair()
+        explained = Sa.explain_governed(self.target_ref.id, actor_id=self.actor_id.id or None)
+        values = {"allowed": explained["allowed"], "explanation": _render(self.env, explained)}
+        if self.env.user.has_group(MANAGER_GROUP):
+            values["reaching_actor_ids"] = [(6, 0, self._ov_reaching_actors(Sa).ids)]
+        self.write(values)
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Explain Access"),
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "target": "new",
+        }
+
+    def _ov_reaching_actors(self, Sa):
+        """The actors whose effective rows reach the record now."""
+        actor_model = Sa._ov_actor_model()
+        if actor_model is None:
+            return self.env["ov.actor"]
+        covering = Sa.search(Sa._ov_covering_domain(self.target_ref.id))
+        rows = actor_model.search(
+            [(actor_model._ov_parent_field, "in", covering.ids), ("is_effective", "=", True)]
+        )
+        return rows.actor_id
+
+
+def _reasons(explained):
+    return Markup("").join(
+        Markup("<li>%s <code>%s</code></li>") % (reason["message"], reason["code"])
+        for reason in explained.get("reasons", [])
+    )
+
+
+def _row(env, label, explained):
+    status = env._("grants") if explained.get("effective") else env._("does not grant")
+    details = " · ".join(
+        str(part)
+        for part in (
+            explained.get("kind"),
+            explained.get("state"),
+            explained.get("date_from") and env._("from %s", explained["date_from"]),
+            explained.get("date_to") and env._("until %s", explained["date_to"]),
+        )
+        if part
+    )
+    css = "text-success" if explained.get("effective") else "text-danger"
+    return Markup('<div><b>%s</b> %s — <span class="%s">%s</span><ul>%s</ul></div>') % (
+        label,
+        details,
+        css,
+        status,
+        _reasons(explained),
+    )
+
+
+def _render(env, explained):
+    """The explanation as a readable tree (HTML), every value escaped."""
+    target, actor = explained["target"], explained["actor"]
+    verdict = env._("may reach") if explained["allowed"] else env._("may not reach")
+    parts = [
+        Markup('<p class="%s"><b>%s</b> %s <b>%s</b> (%s %s, %s).</p>')
+        % (
+            "text-success" if explained["allowed"] else "text-danger",
+            actor["name"],
+            verdict,
+            target["name"],
+            target["model"],
+            target["id"],
+            explained["at"],
+        )
+    ]
+    if not explained["paths"]:
+        parts.append(Markup("<p>%s</p>") % env._("No SA association covers this record."))
+    for path in explained["paths"]:
+        sa_row = path["sa_row"]
+        items = [_row(env, env._("SA %s", sa_row["sa"]["name"]), sa_row)]
+        for child in path["actor_rows"]:
+            items.append(_row(env, env._("Actor row %s", child["id"]), child))
+        if not path["actor_rows"]:
+            items.append(Markup("<ul>%s</ul>") % _reasons(path))
+        membership = path["membership"]
+        items.append(_row(env, env._("Membership in the SA"), membership))
+        parts.append(
+            Markup('<div class="border rounded p-2 mb-2">%s</div>') % Markup("").join(items)
+        )
+    return Markup("").join(parts) if parts else escape("")
