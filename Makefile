@@ -12,12 +12,12 @@ BENCH_FRACTIONS ?= 0.01,0.1
 BENCH_REPEATS ?= 1000
 BENCH_CRON_ROWS ?= 100000
 BENCH_MIGRATION_SIZES ?= 1000000
-BENCH_SECTIONS ?= reads,writes,migration
+BENCH_SECTIONS ?= reads,explain,writes,migration
 SOAK_SECONDS ?= 300
 SOAK_WORKERS ?= 4
 SOAK_EXAMPLES ?= 300
 
-.PHONY: test demo bench soak lint pure odoo
+.PHONY: test demo bench soak replica-check lint pure odoo
 
 ## make test: lint, pure and odoo tiers, stopping at the first failing one
 test:
@@ -32,6 +32,10 @@ bench:
 	$(PYTHON) -m ovdev bench --sizes $(BENCH_SIZES) --fractions $(BENCH_FRACTIONS) \
 		--repeats $(BENCH_REPEATS) --cron-rows $(BENCH_CRON_ROWS) \
 		--migration-sizes $(BENCH_MIGRATION_SIZES) --sections $(BENCH_SECTIONS) --output bench-results
+
+## make replica-check: governed reads served by a hot standby (db_replica_host); removed after
+replica-check:
+	$(PYTHON) -m ovdev replica-check
 
 ## make soak: model-based soak and concurrent soak, long; ends with ops/s, retries, violations, mismatches
 soak:

@@ -38,9 +38,14 @@ def main(argv=None):
         "--migration-sizes", default="1000000", help="legacy rows of the migration section"
     )
     bench.add_argument(
-        "--sections", default="reads,writes,migration", help="comma-separated sections to run"
+        "--sections",
+        default="reads,explain,writes,migration",
+        help="comma-separated sections to run",
     )
     bench.add_argument("--output", default="bench-results")
+    commands.add_parser(
+        "replica-check", help="governed reads on a hot standby (db_replica_host), for real"
+    )
     soak = commands.add_parser("soak", help="model-based and concurrent soak, long settings")
     soak.add_argument("--seconds", type=float, default=300, help="concurrent soak duration")
     soak.add_argument("--workers", type=int, default=4, help="concurrent workers")
@@ -79,6 +84,13 @@ def main(argv=None):
             migration_sizes=args.migration_sizes,
             sections=args.sections,
         )
+    if args.command == "replica-check":
+        from . import replica
+
+        stop = prepare(argv, ("test",), needs_odoo=True)
+        if stop is not None:
+            return stop
+        return replica.run()
     if args.command == "soak":
         from . import soak as soak_runner
 

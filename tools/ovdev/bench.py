@@ -24,7 +24,7 @@ def run(
     cron_rows,
     output_dir,
     migration_sizes="1000000",
-    sections="reads,writes,migration",
+    sections="reads,explain,writes,migration",
 ):
     os.makedirs(output_dir, exist_ok=True)
     with pg.server() as server, tempfile.TemporaryDirectory(prefix="ov-bench-") as tmp:
@@ -81,6 +81,9 @@ def run(
                 f"{k}={v:.1f}" if isinstance(v, float) else f"{k}={v}" for k, v in figures.items()
             )
         )
+    if report["explain"]:
+        print("explanations and bulk checks (ORM, as superuser):")
+        print(table(report["explain"]))
     if report["migration"]:
         print("migration path (one plan: dry run, backfill, parity):")
         print(table([result["row"] for result in report["migration"]]))

@@ -333,6 +333,27 @@ def time_orm(env, picked, rng):
     return timings
 
 
+def time_explain(env, picked, rng, size, many=1000):
+    """Medians of ``explain_governed`` and of ``check_governed_many`` over ``many`` ids."""
+    Sa = env[SA_MODEL]
+    workloads = {
+        "explain": lambda a, s, t: Sa.explain_governed(t, actor_id=a),
+        f"check many ({many} ids)": lambda a, s, t: Sa.check_governed_many(
+            [t, *(rng.randint(1, size) for _i in range(many - 1))], actor_id=a
+        ),
+    }
+    timings = {name: [] for name in workloads}
+    for sample in picked[:20]:
+        for call in workloads.values():
+            call(*sample)
+    for sample in picked:
+        for name, call in workloads.items():
+            start = time.perf_counter()
+            call(*sample)
+            timings[name].append((time.perf_counter() - start) * 1000)
+    return timings
+
+
 def rows_for(label, size, fraction, timings):
     rows = []
     for name, (assoc_ms, stamp_ms) in timings.items():
@@ -432,7 +453,9 @@ def main(argv=None):
     parser.add_argument("--activate-rows", type=int, default=ACTIVATE_ROWS)
     parser.add_argument("--migration-sizes", default="1000000")
     parser.add_argument(
-        "--sections", default="reads,writes,migration", help="comma-separated sections to run"
+        "--sections",
+        default="reads,explain,writes,migration",
+        help="comma-separated sections to run",
     )
     parser.add_argument("--output", required=True)
     args = parser.parse_args(argv)
@@ -448,6 +471,7 @@ def main(argv=None):
         "rows_returned": {},
         "writes": {},
         "migration": [],
+        "explain": [],
     }
     tables = [
         "ov_test_target",
@@ -457,7 +481,7 @@ def main(argv=None):
         "ov_actor",
         "ov_sa",
     ]
-    for size in sizes if "reads" in sections else ():
+    for size in sizes if {"reads", "explain"} & sections else ():
         with registry.cursor() as cr:
             log(f"filling {size} targets")
             fill_targets(cr, size)
@@ -471,14 +495,28 @@ def main(argv=None):
             with registry.cursor() as cr:
                 env = api.Environment(cr, SUPERUSER_ID, {})
                 picked = samples(cr, args.repeats, seed=size + int(fraction * 1000))
-                log(f"{key}: timing raw SQL ({args.repeats} runs per workload)")
                 rng = random.Random(size)
-                raw, plans, returned = time_raw(env, args.dsn, picked, rng)
-                report["plans"][key] = plans
-                report["rows_returned"][key] = returned
-                report["rows"] += rows_for("raw SQL", size, fraction, raw)
-                log(f"{key}: timing the ORM")
-                report["rows"] += rows_for("ORM", size, fraction, time_orm(env, picked, rng))
+                if "reads" in sections:
+                    log(f"{key}: timing raw SQL ({args.repeats} runs per workload)")
+                    raw, plans, returned = time_raw(env, args.dsn, picked, rng)
+                    report["plans"][key] = plans
+                    report["rows_returned"][key] = returned
+                    report["rows"] += rows_for("raw SQL", size, fraction, raw)
+                    log(f"{key}: timing the ORM")
+                    report["rows"] += rows_for("ORM", size, fraction, time_orm(env, picked, rng))
+                if "explain" in sections:
+                    log(f"{key}: timing explanations and bulk checks")
+                    for name, samples_ms in time_explain(env, picked, rng, size).items():
+                        figures = summarize(samples_ms)
+                        report["explain"].append(
+                            {
+                                "N": size,
+                                "governed": f"{fraction:.0%}",
+                                "workload": name,
+                                "median ms": figures["median_ms"],
+                                "p95 ms": figures["p95_ms"],
+                            }
+                        )
                 cr.rollback()
     if "writes" in sections:
         with registry.cursor() as cr:
