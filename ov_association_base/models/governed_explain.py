@@ -101,17 +101,20 @@ class OvGovernedExplainMixin(models.AbstractModel):
         return [(self._ov_target_field, "=", target_id)]
 
     def _ov_covering_rows(self, target_id, actor):
-        """The SA rows covering the record that the caller may read, and those
-        above the actor's own rows (part of the actor's own answer)."""
+        """The SA rows covering the record that the caller may read, and, when
+        the caller asks about their own actor, the rows above that actor's own
+        rows (part of their own answer even where they could not read them,
+        e.g. while their membership is suspended)."""
         domain = self._ov_covering_domain(target_id)
         rows = self.search(domain, order="id")
         actor_model = self._ov_actor_model()
-        if actor_model is not None:
+        own = self.env["ov.actor"]._ov_current_actor()
+        if actor_model is not None and own and actor == own:
             Children = actor_model.sudo()
             parents = Children._search([("actor_id", "=", actor.id)]).subselect(
                 SQL.identifier(Children._table, Children._ov_parent_field)
             )
-            # sudo: read only the rows above the actor's own rows.
+            # sudo: only the rows above the caller's own actor rows.
             rows |= self.sudo().search([*domain, ("id", "in", parents)]).sudo(False)
         return rows.sorted("id")
 

@@ -163,3 +163,21 @@ class TestExplain(ConformanceCase):
                     as_member.create(
                         {"target_ref": f"{granted._name},{granted.id}", "actor_id": self.peer.id}
                     ).action_explain()
+
+    def test_a_manager_sees_no_path_of_another_company(self):
+        abroad = self.env["ov.sa"].create(
+            {"name": "Explain abroad", "code": "EXPL-AB", "company_id": self.other_company.id}
+        )
+        self.make_membership(abroad, self.outsider)
+        for pair in self.pairs:
+            if not pair.actor_model:
+                continue
+            with self.subTest(pair=pair.name):
+                Sa = self.env[pair.sa_model]
+                target = self.make_target(pair, company=self.other_company)
+                row = self.make_sa_row(pair, "active", target=target, sa=abroad)
+                self.make_actor_row(pair, "active", parent=row, actor=self.outsider)
+                explained = Sa.with_user(self.manager_user).explain_governed(
+                    target.id, actor_id=self.outsider.id
+                )
+                self.assertEqual((explained["allowed"], explained["paths"]), (False, []))
