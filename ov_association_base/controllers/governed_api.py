@@ -50,7 +50,7 @@ class GovernedApi(http.Controller):
             return env[model]
         if not isinstance(model, str) or not model:
             return _error("invalid_argument", "model: name a governed model, e.g. 'sale.order'.")
-        governing = [name for name in pairs if env[name]._ov_target_model() == model]
+        governing = env[SA_MIXIN]._ov_pairs_governing(model)
         if len(governing) == 1:
             return env[governing[0]]
         if governing:

@@ -21,7 +21,7 @@ REASONS = {
 }
 
 
-def _reason(env, code):
+def _reason(code):
     """A reason code with its sentence (English: codes are the stable API)."""
     return {"code": code, "message": REASONS[code]}
 
@@ -121,7 +121,7 @@ class OvGovernedExplainMixin(models.AbstractModel):
     def _ov_explain_path(self, row, target_id, actor, kinds, now):
         sa_row = self._ov_explain_row(row, now)
         if row[self._ov_target_field].id != target_id:
-            sa_row["reasons"].append(_reason(self.env, "covered_by_ancestor"))
+            sa_row["reasons"].append(_reason("covered_by_ancestor"))
         path = {"sa_row": sa_row, "actor_rows": [], "membership": None, "effective": False}
         actor_model = self._ov_actor_model()
         if actor_model is None:
@@ -137,10 +137,10 @@ class OvGovernedExplainMixin(models.AbstractModel):
             explained = self._ov_explain_row(child, now)
             if child.ov_parent_state != "active" or not row[self._ov_target_field]:
                 explained["effective"] = False
-                explained["reasons"].append(_reason(self.env, "parent_not_effective"))
+                explained["reasons"].append(_reason("parent_not_effective"))
             if kinds and child.association_kind not in kinds:
                 explained["effective"] = False
-                explained["reasons"].append(_reason(self.env, "kind_filtered"))
+                explained["reasons"].append(_reason("kind_filtered"))
             path["actor_rows"].append(explained)
         memberships = (
             self.env["ov.sa.membership"]
@@ -151,29 +151,29 @@ class OvGovernedExplainMixin(models.AbstractModel):
             effective = memberships.filtered("is_effective")
             path["membership"] = self._ov_explain_row((effective or memberships)[0], now)
             if not effective:
-                path["membership"]["reasons"].append(_reason(self.env, "membership_not_effective"))
+                path["membership"]["reasons"].append(_reason("membership_not_effective"))
         else:
             path["membership"] = {
                 "effective": False,
-                "reasons": [_reason(self.env, "not_a_member")],
+                "reasons": [_reason("not_a_member")],
             }
         path["effective"] = any(child["effective"] for child in path["actor_rows"])
         if not path["actor_rows"]:
-            path["reasons"] = [_reason(self.env, "no_actor_row")]
+            path["reasons"] = [_reason("no_actor_row")]
         return path
 
     def _ov_explain_row(self, row, now):
         """A governed row or membership: what it is, and why it does not grant."""
         reasons = []
         if row.state != "active":
-            reasons.append(_reason(self.env, f"state_{row.state}"))
+            reasons.append(_reason(f"state_{row.state}"))
         if row.date_from and row.date_from > now:
-            reasons.append(_reason(self.env, "window_not_started"))
+            reasons.append(_reason("window_not_started"))
         if row.date_to and row.date_to <= now:
-            reasons.append(_reason(self.env, "window_ended"))
+            reasons.append(_reason("window_ended"))
         target_field = getattr(row, "_ov_target_field", None)
         if target_field and not row[target_field]:
-            reasons.append(_reason(self.env, "target_deleted"))
+            reasons.append(_reason("target_deleted"))
         explained = {
             "model": row._name,
             "id": row.id,

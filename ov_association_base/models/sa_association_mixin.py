@@ -130,6 +130,15 @@ class OvSaAssociationMixin(models.AbstractModel):
         """
         return []
 
+    @api.model
+    def _ov_pairs_governing(self, model_name):
+        """Names of the concrete SA-layer models whose target is ``model_name``."""
+        return [
+            name
+            for name in self.env["ov.sa.association.mixin"]._ov_concrete_models()
+            if self.env[name]._ov_target_model() == model_name
+        ]
+
     def _ov_actor_model(self):
         """The actor-layer model whose parent field points at this model."""
         name = self._ov_actor_model_name

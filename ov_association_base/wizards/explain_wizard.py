@@ -35,13 +35,15 @@ class OvAssociationExplainWizard(models.TransientModel):
 
     def _ov_pair(self):
         model = self.target_ref._name
-        pairs = [
-            name
-            for name in self.env["ov.sa.association.mixin"]._ov_concrete_models()
-            if self.env[name]._ov_target_model() == model
-        ]
-        if not pairs:
-            raise UserError(self.env._("Record: %(model)s is not governed.", model=model))
+        pairs = self.env["ov.sa.association.mixin"]._ov_pairs_governing(model)
+        if len(pairs) != 1:
+            raise UserError(
+                self.env._(
+                    "Record: %(model)s is governed by %(pairs)s; explain needs exactly one pair.",
+                    model=model,
+                    pairs=", ".join(pairs) or self.env._("no pair"),
+                )
+            )
         return self.env[pairs[0]]
 
     def action_explain(self):
