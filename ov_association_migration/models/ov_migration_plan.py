@@ -409,6 +409,45 @@ class OvMigrationPlan(models.Model):
         for plan in self:
             if plan.legacy_model in self.env:
                 self.env[plan.legacy_model].check_access("read")
+                plan._ov_check_sas_readable()
+
+    def _ov_check_sas_readable(self):
+        """Every SA the plan writes into is one the manager may read.
+
+        A manager of one company must not create (or freeze, or demote)
+        governance in another: the default SA, the mapped SAs and, for a
+        stamp on ov.sa itself, every SA stamped, within the manager's record
+        rules (company rules included), counted in SQL.
+        """
+        if self.env.su:
+            return
+        Sa = self.env["ov.sa"].with_context(active_test=False)
+        named = self.default_sa_id | self.map_ids.sa_id
+        hidden = len(named) - len(named._filtered_access("read"))
+        if self.sa_field_id and self.sa_field_id.relation == "ov.sa":
+            readable = Sa._search([]).subselect()
+            self.env.flush_all()
+            self.env.cr.execute(
+                SQL(
+                    "SELECT count(DISTINCT legacy.%s) FROM %s legacy"
+                    " WHERE legacy.%s IS NOT NULL AND legacy.%s NOT IN %s",
+                    SQL.identifier(self.sa_field_id.name),
+                    SQL.identifier(self.env[self.legacy_model]._table),
+                    SQL.identifier(self.sa_field_id.name),
+                    SQL.identifier(self.sa_field_id.name),
+                    readable,
+                )
+            )
+            hidden += self.env.cr.fetchone()[0]
+        if hidden:
+            raise AccessError(
+                self.env._(
+                    "Migration plan %(plan)s writes into %(count)s SA(s) you cannot read "
+                    "(another company): run it as a manager of every company it touches.",
+                    plan=self.name,
+                    count=hidden,
+                )
+            )
 
     def _ov_system(self):
         """Write step results (readonly fields) on behalf of the step."""

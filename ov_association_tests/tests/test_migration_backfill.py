@@ -363,5 +363,11 @@ class TestMigrationBackfill(MigrationCase):
         )
         with self.assertRaises(AccessError):
             self.plan.with_user(user).read(["name"])
+        # T06 stamps an SA of the other company: a manager of one company
+        # may not migrate it.
+        with self.assertRaisesRegex(AccessError, "writes into 1 SA\\(s\\) you cannot read"):
+            self.plan.with_user(self.manager).action_classify()
+        self.assertEqual(self.plan.state, "draft")
+        self.manager.company_ids |= self.other_company
         self.plan.with_user(self.manager).action_classify()
         self.assertEqual(self.plan.state, "classified")
