@@ -44,6 +44,21 @@ CONTENT = (
     "company_id",
     "date",
 )
+# The row an event records (since 18.0.1.4.0), hashed after CONTENT when any
+# of it is set. Events written before carry none of it and keep their hashes;
+# emptying it on a newer event, or setting it on an older one, changes what
+# the hash covers, so either is found as an alteration.
+ROW_CONTENT = (
+    "row_state",
+    "row_kind",
+    "row_date_from",
+    "row_date_to",
+    "row_target_id",
+    "row_parent_id",
+    "row_sa_id",
+    "row_actor_id",
+)
+_DATES = ("date", "row_date_from", "row_date_to")
 
 _IMMUTABLE = """
 CREATE OR REPLACE FUNCTION ov_association_event_immutable() RETURNS trigger
@@ -98,14 +113,19 @@ def install(cr):
 
 def digest(previous, row):
     """The hash of one event: its predecessor's hash and its own content."""
-    content = [row[name] for name in CONTENT]
-    content[CONTENT.index("date")] = row["date"].isoformat() if row["date"] else None
+    names = CONTENT
+    if any(row[name] is not None for name in ROW_CONTENT):
+        names += ROW_CONTENT
+    content = [
+        (row[name].isoformat() if row[name] else None) if name in _DATES else row[name]
+        for name in names
+    ]
     text = previous + "|" + json.dumps(content, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _columns():
-    return SQL(", ").join(SQL.identifier(name) for name in CONTENT)
+    return SQL(", ").join(SQL.identifier(name) for name in CONTENT + ROW_CONTENT)
 
 
 def seal(cr, batch_size=5000):
@@ -134,7 +154,7 @@ def seal(cr, batch_size=5000):
                 batch_size,
             )
         )
-        rows = [dict(zip(CONTENT, values, strict=True)) for values in cr.fetchall()]
+        rows = [dict(zip(CONTENT + ROW_CONTENT, values, strict=True)) for values in cr.fetchall()]
         if not rows:
             return sealed
         ids, indexes, hashes = [], [], []
@@ -181,7 +201,7 @@ def verify(cr, batch_size=5000):
         if not rows:
             return checked, None
         for values in rows:
-            row = dict(zip((*CONTENT, "chain_index", "hash"), values, strict=True))
+            row = dict(zip((*CONTENT, *ROW_CONTENT, "chain_index", "hash"), values, strict=True))
             problem = None
             if row["chain_index"] != expected:
                 problem = "missing"

@@ -7,47 +7,63 @@ deleted SA row cascades to its actor rows, without any ORM call.
 
 from odoo.tools import SQL
 
+# Both triggers below record the row as it stood (row_* columns, see
+# ov_association_event): TG_ARGV names the model, then the table columns that
+# hold its target, parent, SA and actor ('' where the table has none). Their
+# date is the wall clock truncated to the second, like the ORM's: an event of
+# a transaction that began earlier is not dated before the change it records.
+_ROW_COLUMNS = """
+    row_state, row_kind, row_date_from, row_date_to,
+    row_target_id, row_parent_id, row_sa_id, row_actor_id"""
+_ROW_VALUES = """
+    {row}->>'state', {row}->>'association_kind',
+    ({row}->>'date_from')::timestamp, ({row}->>'date_to')::timestamp,
+    ({row}->>NULLIF(TG_ARGV[1], ''))::integer, ({row}->>NULLIF(TG_ARGV[2], ''))::integer,
+    ({row}->>NULLIF(TG_ARGV[3], ''))::integer, ({row}->>NULLIF(TG_ARGV[4], ''))::integer"""
+_NOW = "date_trunc('second', clock_timestamp() AT TIME ZONE 'UTC')"
+
 # One audit event per deleted row, whoever deletes it. ov_association.uid
 # names the user: set for the whole request by ir_http (so a cascade from a
 # deleted target is attributed to whoever deleted it) and by the lifecycle's
 # unlink. A cascade outside any request (a script, XML-RPC) has no user.
-_AUDIT_DELETE = """
+_AUDIT_DELETE = f"""
 CREATE OR REPLACE FUNCTION ov_association_audit_delete() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
     deleter integer := NULLIF(current_setting('ov_association.uid', true), '')::integer;
     old_row jsonb := to_jsonb(OLD);
-    stamp timestamp := now() AT TIME ZONE 'UTC';
 BEGIN
     INSERT INTO ov_association_event (
-        model, res_id, event, old_state, old_kind, reason, user_id, company_id, date)
+        model, res_id, event, old_state, old_kind, reason, user_id, company_id, date,
+        {_ROW_COLUMNS})
     VALUES (
         TG_ARGV[0], OLD.id, 'delete', old_row->>'state', old_row->>'association_kind',
         CASE WHEN current_setting('ov_association.unlinking', true)
                   IS DISTINCT FROM TG_TABLE_NAME
              THEN 'Removed by the database with its target or parent row' END,
-        deleter, (old_row->>'company_id')::integer, stamp);
+        deleter, (old_row->>'company_id')::integer, {_NOW},
+        {_ROW_VALUES.format(row="old_row")});
     RETURN OLD;
 END $$;
 """
 
 # Optional policy: the database emptied the target of an SA row.
-_AUDIT_TARGET_EMPTIED = """
+_AUDIT_TARGET_EMPTIED = f"""
 CREATE OR REPLACE FUNCTION ov_association_audit_target_emptied() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
     new_row jsonb := to_jsonb(NEW);
     deleter integer := NULLIF(current_setting('ov_association.uid', true), '')::integer;
-    stamp timestamp := now() AT TIME ZONE 'UTC';
 BEGIN
     INSERT INTO ov_association_event (
         model, res_id, event, old_state, new_state, old_kind, new_kind, reason,
-        user_id, company_id, date)
+        user_id, company_id, date, {_ROW_COLUMNS})
     VALUES (
         TG_ARGV[0], NEW.id, 'target_deleted', new_row->>'state', new_row->>'state',
         new_row->>'association_kind', new_row->>'association_kind',
         'The governed record was deleted; the association no longer governs anything',
-        deleter, (new_row->>'company_id')::integer, stamp);
+        deleter, (new_row->>'company_id')::integer, {_NOW},
+        {_ROW_VALUES.format(row="new_row")});
     RETURN NEW;
 END $$;
 """
@@ -108,7 +124,17 @@ def _replace_trigger(cr, table, name, definition):
     cr.execute(definition)
 
 
-def install_delete_audit(cr, table, model):
+def _row_arguments(model, row_columns):
+    """The trigger arguments: the model, then the table column of each of
+    row_target_id, row_parent_id, row_sa_id, row_actor_id ('' if none)."""
+    names = [model] + [
+        row_columns.get(name, "")
+        for name in ("row_target_id", "row_parent_id", "row_sa_id", "row_actor_id")
+    ]
+    return SQL(", ").join(SQL(_literal(name)) for name in names)
+
+
+def install_delete_audit(cr, table, model, row_columns):
     ensure_functions(cr)
     _replace_trigger(
         cr,
@@ -118,12 +144,12 @@ def install_delete_audit(cr, table, model):
             "CREATE TRIGGER ov_audit_delete AFTER DELETE ON %s FOR EACH ROW "
             "EXECUTE FUNCTION ov_association_audit_delete(%s)",
             SQL.identifier(table),
-            SQL(_literal(model)),
+            _row_arguments(model, row_columns),
         ),
     )
 
 
-def install_target_emptied_audit(cr, table, model, target_column):
+def install_target_emptied_audit(cr, table, model, target_column, row_columns):
     ensure_functions(cr)
     _replace_trigger(
         cr,
@@ -137,7 +163,7 @@ def install_target_emptied_audit(cr, table, model, target_column):
             SQL.identifier(table),
             SQL.identifier(target_column),
             SQL.identifier(target_column),
-            SQL(_literal(model)),
+            _row_arguments(model, row_columns),
         ),
     )
 
@@ -191,7 +217,7 @@ def install_parent_cache(cr, actor_table, parent_column, parent_table, target_co
 
 def _literal(name):
     """A trigger argument: a string literal made of identifier characters."""
-    if not name.replace("_", "").replace(".", "").isalnum():
+    if name and not name.replace("_", "").replace(".", "").isalnum():
         raise ValueError(f"unexpected trigger argument {name!r}")
     return f"'{name}'"
 

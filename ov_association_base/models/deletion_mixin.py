@@ -24,5 +24,9 @@ class OvAssociationDeletionMixin(models.AbstractModel):
     def _ov_install_deletion_triggers(self):
         if self._ov_deletion_policy == "optional":
             audit_sql.install_target_emptied_audit(
-                self.env.cr, self._table, self._name, self._ov_target_field
+                self.env.cr,
+                self._table,
+                self._name,
+                self._ov_target_field,
+                self._ov_event_row_columns(),
             )

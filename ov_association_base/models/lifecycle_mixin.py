@@ -74,7 +74,9 @@ class OvAssociationLifecycleMixin(models.AbstractModel):
                 SQL.identifier(self._table),
             ),
         )
-        audit_sql.install_delete_audit(self.env.cr, self._table, self._name)
+        audit_sql.install_delete_audit(
+            self.env.cr, self._table, self._name, self._ov_event_row_columns()
+        )
         return result
 
     # ------------------------------------------------------------------
@@ -404,6 +406,7 @@ class OvAssociationLifecycleMixin(models.AbstractModel):
         has_company = "company_id" in self._fields
         vals_list = [
             {
+                **record._ov_event_row(),
                 "model": self._name,
                 "res_id": record.id,
                 "event": event,
@@ -418,6 +421,25 @@ class OvAssociationLifecycleMixin(models.AbstractModel):
             for index, record in enumerate(self)
         ]
         self.env["ov.association.event"]._ov_append(vals_list)
+
+    def _ov_event_row(self):
+        """The row as its events record it (``row_*`` of ``ov.association.event``).
+
+        Override to add what else decides what the row grants (its target,
+        parent, SA, actor). The delete trigger records the same columns from
+        the deleted row (see ``_ov_event_row_columns``).
+        """
+        return {
+            "row_state": self.state,
+            "row_kind": self["association_kind"] if "association_kind" in self._fields else False,
+            "row_date_from": self.date_from,
+            "row_date_to": self.date_to,
+        }
+
+    def _ov_event_row_columns(self):
+        """``{event column: table column}`` of the row beyond state, kind and
+        window, for the database's own events (deletion, emptied target)."""
+        return {}
 
     @api.model
     @tools.ormcache()

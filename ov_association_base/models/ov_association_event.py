@@ -17,6 +17,9 @@ EVENTS = [
     # A step of a migration plan (ov_association_migration): kept here so the
     # events stay valid once that addon is uninstalled.
     ("migration", "Migration step"),
+    # Written once per existing row when the log started recording whole rows
+    # (18.0.1.4.0): answers "as of" a moment reach back to it (history.py).
+    ("snapshot", "History snapshot"),
 ]
 MANAGER_GROUP = "ov_association_base.group_ov_manager"
 
@@ -54,6 +57,17 @@ class OvAssociationEvent(models.Model):
     user_id = fields.Many2one("res.users", string="By", readonly=True, ondelete="restrict")
     date = fields.Datetime(required=True, readonly=True, default=fields.Datetime.now, index=True)
     company_id = fields.Many2one("res.company", readonly=True, index=True, ondelete="restrict")
+    # The row as it stands after the event (before it, for a deletion): what
+    # answers "as of" a past moment are rebuilt from (governed_history.py).
+    # Plain integers, not Many2one: the log outlives the records it names.
+    row_state = fields.Selection(list(policy.STATES), readonly=True)
+    row_kind = fields.Char(readonly=True)
+    row_date_from = fields.Datetime(readonly=True)
+    row_date_to = fields.Datetime(readonly=True)
+    row_target_id = fields.Integer("Governed record id", readonly=True)
+    row_parent_id = fields.Integer("SA association id", readonly=True)
+    row_sa_id = fields.Integer("SA id", readonly=True)
+    row_actor_id = fields.Integer("Actor id", readonly=True)
     chain_index = fields.Integer(readonly=True, copy=False, help="Position in the sealed chain.")
     hash = fields.Char(
         readonly=True, copy=False, help="Seal: chains this event to the previous one."
@@ -75,6 +89,22 @@ class OvAssociationEvent(models.Model):
                     SQL.identifier(f"ov_association_event_{column}_fkey"),
                 )
             )
+        # How "as of" answers find a row's history: by the actor, the
+        # governed record, the parent row or the SA it named (history.py).
+        for column in ("row_actor_id", "row_target_id", "row_parent_id", "row_sa_id"):
+            cr.execute(
+                SQL(
+                    "CREATE INDEX IF NOT EXISTS %s ON ov_association_event (model, %s, res_id)"
+                    " WHERE %s IS NOT NULL",
+                    SQL.identifier(f"ov_association_event_{column}_idx"),
+                    SQL.identifier(column),
+                    SQL.identifier(column),
+                )
+            )
+        cr.execute(
+            """CREATE INDEX IF NOT EXISTS ov_association_event_snapshot_idx
+               ON ov_association_event (date) WHERE event = 'snapshot'"""
+        )
         audit_chain.install(cr)
         return result
 

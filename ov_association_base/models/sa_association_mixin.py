@@ -195,6 +195,16 @@ class OvSaAssociationMixin(models.AbstractModel):
                 )
             )
 
+    def _ov_event_row(self):
+        return {
+            **super()._ov_event_row(),
+            "row_sa_id": self.sa_id.id,
+            "row_target_id": self[self._ov_target_field].id,
+        }
+
+    def _ov_event_row_columns(self):
+        return {"row_sa_id": "sa_id", "row_target_id": self._ov_target_field}
+
     def _ov_fixed_fields(self):
         # A new scope, or a new governed record, is a new row (history stays).
         return [*super()._ov_fixed_fields(), "sa_id", self._ov_target_field]

@@ -14,16 +14,20 @@ BATCH_TABLE = "ov_migration_batch"
 SIDES = ("sa", "actor", "membership")
 
 
-def _events(inserted, model, reason, uid, kind_column):
+def _events(inserted, model, reason, uid, kind_column, row):
     """Audit events of rows just inserted, along DESIGN's transitions: a
     ``create`` (a draft is born) and its activation; a row the legacy data
-    says ended is then expired too."""
+    says ended is then expired too. Each records the row as it stands after
+    it (``row`` maps the event's row columns to expressions on ``inserted``).
+    """
     return SQL(
         """INSERT INTO ov_association_event (model, res_id, event, old_state, new_state,
-                                             new_kind, reason, user_id, company_id, date)
+                                             new_kind, reason, user_id, company_id, date,
+                                             row_state, row_kind, %(row_columns)s)
            SELECT %(model)s, inserted.id, step.event, step.old_state, step.new_state,
                   %(kind)s, %(reason)s, %(uid)s, inserted.company_id,
-                  now() AT TIME ZONE 'UTC'
+                  date_trunc('second', now() AT TIME ZONE 'UTC'),
+                  step.new_state, %(kind)s, %(row_values)s
            FROM inserted
            JOIN (VALUES (1, 'create', NULL, 'draft'),
                         (2, 'transition', 'draft', 'active'),
@@ -35,6 +39,8 @@ def _events(inserted, model, reason, uid, kind_column):
         kind=kind_column,
         reason=reason,
         uid=uid,
+        row_columns=SQL(", ").join(SQL.identifier(name) for name in row),
+        row_values=SQL(", ").join(row.values()),
     )
 
 
@@ -64,12 +70,17 @@ def insert_memberships(cr, shape):
                           %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC'
                    FROM %(batch)s batch WHERE batch.new_membership
                    ON CONFLICT (sa_id, actor_id) WHERE state = 'active' DO NOTHING
-                   RETURNING id, company_id, state)
+                   RETURNING id, company_id, state, sa_id, actor_id)
                %(events)s""",
             uid=shape.uid,
             batch=SQL.identifier(BATCH_TABLE),
             events=_events(
-                "inserted", "ov.sa.membership", shape.reason, shape.uid, SQL("NULL::varchar")
+                "inserted",
+                "ov.sa.membership",
+                shape.reason,
+                shape.uid,
+                SQL("NULL::varchar"),
+                {"row_sa_id": SQL("inserted.sa_id"), "row_actor_id": SQL("inserted.actor_id")},
             ),
         )
     )
@@ -103,7 +114,8 @@ def _insert_rows(cr, shape, layer):
                           COALESCE(batch.granted_by, %(uid)s), now() AT TIME ZONE 'UTC',
                           %(uid)s, now() AT TIME ZONE 'UTC'
                    FROM %(batch)s batch WHERE batch.%(new)s ORDER BY batch.target_id
-                   RETURNING id, %(link)s AS link, company_id, state, association_kind),
+                   RETURNING id, %(link)s AS link, %(subject)s AS subject, company_id, state,
+                             association_kind, date_from, date_to),
                noted AS (
                    UPDATE %(batch)s batch SET %(noted)s = inserted.id
                    FROM inserted WHERE batch.%(join)s = inserted.link AND batch.%(new)s)
@@ -119,7 +131,17 @@ def _insert_rows(cr, shape, layer):
             uid=shape.uid,
             batch=SQL.identifier(BATCH_TABLE),
             events=_events(
-                "inserted", model, shape.reason, shape.uid, SQL("inserted.association_kind")
+                "inserted",
+                model,
+                shape.reason,
+                shape.uid,
+                SQL("inserted.association_kind"),
+                {
+                    "row_date_from": SQL("inserted.date_from"),
+                    "row_date_to": SQL("inserted.date_to"),
+                    "row_target_id" if layer == "sa" else "row_parent_id": SQL("inserted.link"),
+                    "row_sa_id" if layer == "sa" else "row_actor_id": SQL("inserted.subject"),
+                },
             ),
         )
     )

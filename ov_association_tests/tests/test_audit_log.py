@@ -1,5 +1,7 @@
 """The audit log: immutable in the database, hash-chained, verified (DESIGN §5)."""
 
+import hashlib
+
 import psycopg2.errors
 
 from odoo.exceptions import AccessError, UserError
@@ -105,6 +107,45 @@ class TestAuditLog(ConformanceCase):
         self.assertEqual(action["params"]["type"], "danger")
         self.assertIn(str(altered.id), action["params"]["message"])
 
+    def test_recorded_rows_are_sealed_too(self):
+        """The row an event records is covered by its hash: changing it, or
+        emptying it to pass for an event written before 18.0.1.4.0, is found;
+        an event of that time (no row) hashes as it always did."""
+        events = self._some_events()
+        Event = self.env["ov.association.event"]
+        created, suspended = events[0], events[2]
+        self.assertEqual(
+            (created.row_state, suspended.row_state, suspended.row_sa_id),
+            ("draft", "suspended", self.sa.id),
+        )
+        self.assertTrue(Event.verify_audit_log()["ok"])
+        for statement in (
+            "UPDATE ov_association_event SET row_state = 'active' WHERE id = %s",
+            "UPDATE ov_association_event SET row_state = NULL, row_kind = NULL,"
+            " row_target_id = NULL, row_sa_id = NULL WHERE id = %s",
+        ):
+            with self.subTest(statement=statement):
+                with self.env.cr.savepoint(flush=False) as point:
+                    self._as_superuser_past_the_triggers(statement, [suspended.id])
+                    self.assertEqual(
+                        Event.verify_audit_log()["first_broken"],
+                        {
+                            "event_id": suspended.id,
+                            "chain_index": suspended.chain_index,
+                            "kind": "altered",
+                        },
+                    )
+                    point.rollback()
+                self.env.invalidate_all()
+        self.assertTrue(Event.verify_audit_log()["ok"])
+        legacy = dict.fromkeys(audit_chain.CONTENT + audit_chain.ROW_CONTENT)
+        legacy.update(id=1, model="ov.sa", res_id=1, event="create")
+        content = '[1,"ov.sa",1,"create",null,null,null,null,null,null,null,null,null,null]'
+        self.assertEqual(
+            audit_chain.digest(audit_chain.GENESIS, legacy),
+            hashlib.sha256(f"{audit_chain.GENESIS}|{content}".encode()).hexdigest(),
+        )
+
     def test_rehashed_event_breaks_the_next_link(self):
         """Re-sealing the altered event itself does not help: the next link breaks."""
         events = self._some_events()
@@ -116,12 +157,13 @@ class TestAuditLog(ConformanceCase):
             [altered.id],
         )
         # The attacker recomputes the altered event's hash from its predecessor.
-        columns = ", ".join(audit_chain.CONTENT)
+        names = audit_chain.CONTENT + audit_chain.ROW_CONTENT
+        columns = ", ".join(names)
         self.env.cr.execute(
             f"SELECT {columns} FROM ov_association_event WHERE id = %s",
             [altered.id],
         )
-        row = dict(zip(audit_chain.CONTENT, self.env.cr.fetchone(), strict=True))
+        row = dict(zip(names, self.env.cr.fetchone(), strict=True))
         self._as_superuser_past_the_triggers(
             "UPDATE ov_association_event SET hash = %s WHERE id = %s",
             [audit_chain.digest(before.hash, row), altered.id],
