@@ -6,6 +6,8 @@ callers send JSON or XML-RPC values, so anything may arrive: a boolean where
 an id is expected, a nested list where kinds are, text where a number is.
 """
 
+import datetime
+
 
 class ArgumentError(ValueError):
     """A bad argument of a public method; the message names it."""
@@ -82,3 +84,29 @@ def text(name, value, required=False):
     if not isinstance(value, str):
         raise ArgumentError(f"{name} must be a text, not {value!r}.")
     return value
+
+
+def moment(name, value):
+    """A past or present moment (UTC): an Odoo datetime text, an ISO 8601
+    text (an offset is converted to UTC) or a ``datetime``; None when absent.
+
+    Returned naive, in UTC, to the second: the resolution of the audit log.
+    """
+    if value is None or value is False or value == "":
+        return None
+    if isinstance(value, str):
+        try:
+            value = datetime.datetime.fromisoformat(value.strip())
+        except ValueError:
+            raise ArgumentError(
+                f"{name} must be a date and time in UTC ('2026-03-31 17:00:00'), not {value!r}."
+            ) from None
+    elif isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        value = datetime.datetime.combine(value, datetime.time())
+    if not isinstance(value, datetime.datetime):
+        raise ArgumentError(
+            f"{name} must be a date and time in UTC ('2026-03-31 17:00:00'), not {value!r}."
+        )
+    if value.tzinfo is not None:
+        value = value.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+    return value.replace(microsecond=0)

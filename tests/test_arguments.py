@@ -1,5 +1,7 @@
 """Validation of the public API's arguments: every bad value named, good ones normalised."""
 
+import datetime
+
 import pytest
 
 ALLOWED = ("assignment", "access")
@@ -77,3 +79,28 @@ def test_domain_and_text(arguments):
     assert arguments.text("order", "name desc") == "name desc"
     with pytest.raises(arguments.ArgumentError, match="^order must be a text"):
         arguments.text("order", ["name"])
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (None, None),
+        (False, None),
+        ("", None),
+        ("2026-03-31 17:00:00", datetime.datetime(2026, 3, 31, 17, 0, 0)),
+        ("2026-03-31T17:00:00.750", datetime.datetime(2026, 3, 31, 17, 0, 0)),
+        ("2026-03-31T19:00:00+02:00", datetime.datetime(2026, 3, 31, 17, 0, 0)),
+        ("2026-03-31T17:00:00Z", datetime.datetime(2026, 3, 31, 17, 0, 0)),
+        ("2026-03-31", datetime.datetime(2026, 3, 31, 0, 0, 0)),
+        (datetime.date(2026, 3, 31), datetime.datetime(2026, 3, 31, 0, 0, 0)),
+        (datetime.datetime(2026, 3, 31, 17, 0, 0, 5), datetime.datetime(2026, 3, 31, 17, 0, 0)),
+    ],
+)
+def test_moment_normalised_to_utc_seconds(arguments, value, expected):
+    assert arguments.moment("at", value) == expected
+
+
+@pytest.mark.parametrize("value", ["last march", "2026-13-01", 1711904400, True, ["2026-03-31"]])
+def test_moment_refused_by_name(arguments, value):
+    with pytest.raises(arguments.ArgumentError, match=r"^at must be a date and time in UTC"):
+        arguments.moment("at", value)

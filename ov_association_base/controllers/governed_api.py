@@ -7,7 +7,8 @@ configured). Every answer is ``{"ok": true, "data": …}`` or
 ``{"ok": false, "error": {"code": …, "message": …}}`` with a stable code:
 ``unknown_model``, ``ambiguous_model``, ``invalid_argument``,
 ``access_denied``. A JSON object's keys are strings: ``check_many`` answers
-``{"12": true, …}``.
+``{"12": true, …}``. Every route takes ``at`` (a past moment, UTC,
+``"2026-03-31 17:00:00"`` or ISO 8601) for the answer as of then.
 """
 
 from odoo import http
@@ -38,7 +39,7 @@ class GovernedApi(http.Controller):
             return _error("access_denied", str(error))
         except (UserError, ValidationError) as error:
             return _error("invalid_argument", str(error))
-        if method == "search_governed_targets":
+        if method in ("search_governed_targets", "search_reaching_actors"):
             data = data.ids
         return {"ok": True, "data": data}
 
@@ -66,12 +67,14 @@ class GovernedApi(http.Controller):
 
     @http.route("/ov/v1/check", type="json", auth="bearer", readonly=True, methods=["POST"])
     def check(self, model=None, **params):
-        return self._answer(model, "check_governed", ("target_id", "actor_id", "kinds"), params)
+        return self._answer(
+            model, "check_governed", ("target_id", "actor_id", "kinds", "at"), params
+        )
 
     @http.route("/ov/v1/check_many", type="json", auth="bearer", readonly=True, methods=["POST"])
     def check_many(self, model=None, **params):
         return self._answer(
-            model, "check_governed_many", ("target_ids", "actor_id", "kinds"), params
+            model, "check_governed_many", ("target_ids", "actor_id", "kinds", "at"), params
         )
 
     @http.route("/ov/v1/targets", type="json", auth="bearer", readonly=True, methods=["POST"])
@@ -79,10 +82,18 @@ class GovernedApi(http.Controller):
         return self._answer(
             model,
             "search_governed_targets",
-            ("actor_id", "sa_id", "kinds", "domain", "limit", "offset", "order"),
+            ("actor_id", "sa_id", "kinds", "domain", "limit", "offset", "order", "at"),
             params,
         )
 
     @http.route("/ov/v1/explain", type="json", auth="bearer", readonly=True, methods=["POST"])
     def explain(self, model=None, **params):
-        return self._answer(model, "explain_governed", ("target_id", "actor_id", "kinds"), params)
+        return self._answer(
+            model, "explain_governed", ("target_id", "actor_id", "kinds", "at"), params
+        )
+
+    @http.route(
+        "/ov/v1/reaching_actors", type="json", auth="bearer", readonly=True, methods=["POST"]
+    )
+    def reaching_actors(self, model=None, **params):
+        return self._answer(model, "search_reaching_actors", ("target_id", "kinds", "at"), params)

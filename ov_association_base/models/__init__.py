@@ -5,6 +5,7 @@ from . import deletion_mixin
 from . import association_views
 from . import actor_subset_mixin
 from . import governed_queries
+from . import governed_history
 from . import governed_explain
 from . import sa_association_mixin
 from . import actor_association_mixin

@@ -1,7 +1,10 @@
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
 from .. import arguments
+
+MANAGER_GROUP = "ov_association_base.group_ov_manager"
 
 # Why a row, a membership or a path does not grant (machine code → sentence).
 REASONS = {
@@ -33,8 +36,10 @@ class OvGovernedExplainMixin(models.AbstractModel):
     row covering it, the actor's rows under it, the actor's membership),
     each with ``effective`` and reason codes; its ``allowed`` is computed by
     the same SQL as ``check_governed``. ``check_governed_many`` answers a
-    list of records in one statement. Both are read-only (``@api.readonly``:
-    a read-only cursor, a replica where one is configured).
+    list of records in one statement; ``search_reaching_actors`` turns the
+    question around (managers). Each answers now or ``at`` a past moment
+    (``governed_history``), and is read-only (``@api.readonly``: a
+    read-only cursor, a replica where one is configured).
     """
 
     _name = "ov.association.governed.explain.mixin"
@@ -42,17 +47,18 @@ class OvGovernedExplainMixin(models.AbstractModel):
 
     @api.model
     @api.readonly
-    def check_governed_many(self, target_ids, actor_id=None, kinds=None):
+    def check_governed_many(self, target_ids, actor_id=None, kinds=None, at=None):
         """``{target id: bool}``: ``check_governed`` for each id, in one statement."""
         target_ids = self._ov_argument(arguments.record_ids, "target_ids", target_ids)
         actor, _sa = self._ov_governed_subject(actor_id, None)
         kinds = self._ov_query_kinds(kinds, actor_layer=True)
+        at = self._ov_moment(at)
         if not target_ids:
             return {}
         self.env.cr.execute(
             SQL(
                 "SELECT asked.id, asked.id IN %s FROM unnest(%s::integer[]) AS asked(id)",
-                self._ov_target_query(actor=actor, kinds=kinds),
+                self._ov_target_query(actor=actor, kinds=kinds, at=at),
                 list(target_ids),
             )
         )
@@ -60,29 +66,32 @@ class OvGovernedExplainMixin(models.AbstractModel):
 
     @api.model
     @api.readonly
-    def explain_governed(self, target_id, actor_id=None, kinds=None):
+    def explain_governed(self, target_id, actor_id=None, kinds=None, at=None):
         """Every path that could grant ``target_id`` to the actor, as a JSON-able dict.
 
         Keys: ``allowed`` (equal to ``check_governed`` for the same
         arguments), ``target`` (model, id, name), ``actor`` (id, name),
-        ``kinds``, ``at`` and ``paths``: one per SA row covering the record
-        that the caller may read, with the row, the actor's rows under it and
-        the actor's membership in its SA, each with ``effective`` and
-        ``reasons`` (codes of ``REASONS`` with a sentence).
+        ``kinds``, ``at`` (the moment answered, UTC) and ``paths``: one per SA
+        row covering the record that the caller may read, with the row, the
+        actor's rows under it and the actor's membership in its SA, each with
+        ``effective`` and ``reasons`` (codes of ``REASONS`` with a sentence).
+        With ``at``, every row is taken as it stood then, rows deleted since
+        included.
         """
         target_id = self._ov_argument(arguments.record_id, "target_id", target_id, required=True)
         actor, _sa = self._ov_governed_subject(actor_id, None)
         kinds = self._ov_query_kinds(kinds, actor_layer=True)
-        self.env.cr.execute(self._ov_check_query(actor, target_id, kinds))
+        at = self._ov_moment(at)
+        self.env.cr.execute(self._ov_check_query(actor, target_id, kinds, at))
         allowed = bool(self.env.cr.fetchone()[0])
-        now = fields.Datetime.now()
+        moment = at or fields.Datetime.now()
         Target = self.env[self._ov_target_model()]
         target = Target.browse(target_id)
         readable = bool(self._ov_readable(target.exists()))
-        paths = [
-            self._ov_explain_path(row, target_id, actor, kinds, now)
-            for row in self._ov_covering_rows(target_id, actor)
-        ]
+        if at:
+            paths = self._ov_explain_paths_at(target_id, actor, kinds, at)
+        else:
+            paths = self._ov_explain_paths_now(target_id, actor, kinds, moment)
         return {
             "allowed": allowed,
             "target": {
@@ -92,10 +101,63 @@ class OvGovernedExplainMixin(models.AbstractModel):
             },
             "actor": {"id": actor.id, "name": actor.name},
             "kinds": list(kinds) if kinds else None,
-            "at": fields.Datetime.to_string(now),
+            "at": fields.Datetime.to_string(moment),
             "paths": paths,
         }
 
+    @api.model
+    @api.readonly
+    def search_reaching_actors(self, target_id, kinds=None, at=None):
+        """The actors reaching ``target_id`` now or ``at`` a past moment
+        (governance managers only). Returns ``ov.actor`` records (ids over RPC).
+        """
+        self._ov_check_concrete()
+        if not (self.env.su or self.env.user.has_group(MANAGER_GROUP)):
+            raise AccessError(self.env._("Only governance managers may ask who reaches a record."))
+        target_id = self._ov_argument(arguments.record_id, "target_id", target_id, required=True)
+        kinds = self._ov_query_kinds(kinds, actor_layer=True)
+        at = self._ov_moment(at)
+        Actor = self.env["ov.actor"]
+        actor_model = self._ov_actor_model()
+        if actor_model is None:
+            return Actor
+        if at:
+            parents = [
+                row["res_id"]
+                for row in self._ov_rows_at(
+                    self._name,
+                    SQL(
+                        "found_event.row_target_id IN %s", self._ov_covering_targets_sql(target_id)
+                    ),
+                    at,
+                    SQL(
+                        "row.row_state = 'active' AND row.row_target_id IN %s",
+                        self._ov_covering_targets_sql(target_id),
+                    ),
+                )
+            ]
+            if not parents:
+                return Actor
+            rows = self._ov_rows_at(
+                actor_model._name,
+                SQL("found_event.row_parent_id IN %s", tuple(parents)),
+                at,
+                SQL(
+                    "%s AND %s",
+                    self._ov_effective_at_sql("row", at),
+                    self._ov_kinds_at_sql("row", kinds),
+                ),
+            )
+            return Actor.browse(sorted({row["row_actor_id"] for row in rows}))
+        covering = self.search(self._ov_covering_domain(target_id))
+        domain = [(actor_model._ov_parent_field, "in", covering.ids), ("is_effective", "=", True)]
+        if kinds:
+            domain.append(("association_kind", "in", kinds))
+        return actor_model.search(domain).actor_id.sorted("id")
+
+    # ------------------------------------------------------------------
+    # Paths, now (from the rows) or at a moment (from the log)
+    # ------------------------------------------------------------------
     def _ov_covering_domain(self, target_id):
         """Override for collection scopes: the rows whose scope covers ``target_id``."""
         return [(self._ov_target_field, "=", target_id)]
@@ -118,74 +180,218 @@ class OvGovernedExplainMixin(models.AbstractModel):
             rows |= self.sudo().search([*domain, ("id", "in", parents)]).sudo(False)
         return rows.sorted("id")
 
-    def _ov_explain_path(self, row, target_id, actor, kinds, now):
-        sa_row = self._ov_explain_row(row, now)
-        if row[self._ov_target_field].id != target_id:
+    def _ov_explain_paths_now(self, target_id, actor, kinds, now):
+        paths = []
+        actor_model = self._ov_actor_model()
+        for row in self._ov_covering_rows(target_id, actor):
+            children = memberships = []
+            if actor_model is not None:
+                # sudo: the actor's rows and membership under a row the caller
+                # may read are part of the answer the caller is entitled to
+                # (their own actor, or a manager's question).
+                parent_live = bool(row[self._ov_target_field])
+                children = [
+                    _values(child, parent_live=parent_live and child.ov_parent_state == "active")
+                    for child in actor_model.sudo().search(
+                        [(actor_model._ov_parent_field, "=", row.id), ("actor_id", "=", actor.id)],
+                        order="id",
+                    )
+                ]
+                memberships = [
+                    _values(membership)
+                    for membership in self.env["ov.sa.membership"]
+                    .sudo()
+                    .search([("sa_id", "=", row.sa_id.id), ("actor_id", "=", actor.id)])
+                ]
+            sa_values = _values(row)
+            sa_values["covers"] = row[self._ov_target_field].id == target_id
+            paths.append(self._ov_explain_path(sa_values, children, memberships, kinds, now))
+        return paths
+
+    def _ov_explain_paths_at(self, target_id, actor, kinds, at):
+        covering = self._ov_covering_targets_sql(target_id)
+        sa_rows = self._ov_rows_at(
+            self._name,
+            SQL("found_event.row_target_id IN %s", covering),
+            at,
+            SQL("row.row_target_id IN %s", covering),
+        )
+        actor_model = self._ov_actor_model()
+        children, memberships = {}, {}
+        if sa_rows and actor_model is not None:
+            for row in self._ov_rows_at(
+                actor_model._name,
+                SQL(
+                    "found_event.row_actor_id = %s AND found_event.row_parent_id IN %s",
+                    actor.id,
+                    tuple(row["res_id"] for row in sa_rows),
+                ),
+                at,
+            ):
+                children.setdefault(row["row_parent_id"], []).append(row)
+            for row in self._ov_rows_at(
+                "ov.sa.membership",
+                SQL(
+                    "found_event.row_actor_id = %s AND found_event.row_sa_id IN %s",
+                    actor.id,
+                    tuple({row["row_sa_id"] for row in sa_rows}),
+                ),
+                at,
+                SQL("row.row_actor_id = %s", actor.id),
+            ):
+                memberships.setdefault(row["row_sa_id"], []).append(row)
+        if not (self.env.su or self.env.user.has_group(MANAGER_GROUP)):
+            # As the live answer: the rows of SAs the actor was an effective
+            # member of then, and the rows above the actor's own rows.
+            sa_rows = [
+                row
+                for row in sa_rows
+                if children.get(row["res_id"])
+                or any(
+                    _effective_at(membership, at)
+                    for membership in memberships.get(row["row_sa_id"], ())
+                )
+            ]
+        sa_names = {
+            # sudo: the SA of a row the answer shows is named with it.
+            sa.id: sa.display_name
+            for sa in self.env["ov.sa"]
+            .sudo()
+            .browse({row["row_sa_id"] for row in sa_rows})
+            .exists()
+        }
+        paths = []
+        for row in sa_rows:
+            parent_live = row["row_state"] == "active" and bool(row["row_target_id"])
+            sa_values = _values_at(self._name, row, sa_names)
+            sa_values["covers"] = row["row_target_id"] == target_id
+            paths.append(
+                self._ov_explain_path(
+                    sa_values,
+                    [
+                        _values_at(actor_model._name, child, sa_names, parent_live=parent_live)
+                        for child in children.get(row["res_id"], [])
+                    ],
+                    [
+                        _values_at("ov.sa.membership", membership, sa_names)
+                        for membership in sorted(
+                            memberships.get(row["row_sa_id"], []),
+                            key=lambda m: m["res_id"],
+                            reverse=True,
+                        )
+                    ],
+                    kinds,
+                    at,
+                )
+            )
+        return paths
+
+    def _ov_explain_path(self, sa_values, children, memberships, kinds, now):
+        """One path: an SA row, the actor's rows under it, the membership.
+
+        ``memberships`` newest first; the effective one (or the newest) is shown.
+        """
+        sa_row = _explain(sa_values, now)
+        if not sa_values["covers"]:
             sa_row["reasons"].append(_reason("covered_by_ancestor"))
         path = {"sa_row": sa_row, "actor_rows": [], "membership": None, "effective": False}
-        actor_model = self._ov_actor_model()
-        if actor_model is None:
-            return path
-        # sudo: the actor's rows and membership under a row the caller may
-        # read are part of the answer the caller is entitled to (their own
-        # actor, or a manager's question).
-        children = actor_model.sudo().search(
-            [(actor_model._ov_parent_field, "=", row.id), ("actor_id", "=", actor.id)],
-            order="id",
-        )
         for child in children:
-            explained = self._ov_explain_row(child, now)
-            if child.ov_parent_state != "active" or not row[self._ov_target_field]:
+            explained = _explain(child, now)
+            if not child["parent_live"]:
                 explained["effective"] = False
                 explained["reasons"].append(_reason("parent_not_effective"))
-            if kinds and child.association_kind not in kinds:
+            if kinds and child["kind"] not in kinds:
                 explained["effective"] = False
                 explained["reasons"].append(_reason("kind_filtered"))
             path["actor_rows"].append(explained)
-        memberships = (
-            self.env["ov.sa.membership"]
-            .sudo()
-            .search([("sa_id", "=", row.sa_id.id), ("actor_id", "=", actor.id)], order="id desc")
-        )
         if memberships:
-            effective = memberships.filtered("is_effective")
-            path["membership"] = self._ov_explain_row((effective or memberships)[0], now)
+            explained = [_explain(membership, now) for membership in memberships]
+            effective = [membership for membership in explained if membership["effective"]]
+            path["membership"] = (effective or explained)[0]
             if not effective:
                 path["membership"]["reasons"].append(_reason("membership_not_effective"))
         else:
-            path["membership"] = {
-                "effective": False,
-                "reasons": [_reason("not_a_member")],
-            }
+            path["membership"] = {"effective": False, "reasons": [_reason("not_a_member")]}
         path["effective"] = any(child["effective"] for child in path["actor_rows"])
         if not path["actor_rows"]:
             path["reasons"] = [_reason("no_actor_row")]
         return path
 
-    def _ov_explain_row(self, row, now):
-        """A governed row or membership: what it is, and why it does not grant."""
-        reasons = []
-        if row.state != "active":
-            reasons.append(_reason(f"state_{row.state}"))
-        if row.date_from and row.date_from > now:
-            reasons.append(_reason("window_not_started"))
-        if row.date_to and row.date_to <= now:
-            reasons.append(_reason("window_ended"))
-        target_field = getattr(row, "_ov_target_field", None)
-        if target_field and not row[target_field]:
-            reasons.append(_reason("target_deleted"))
-        explained = {
-            "model": row._name,
-            "id": row.id,
-            "state": row.state,
-            "date_from": fields.Datetime.to_string(row.date_from) if row.date_from else None,
-            "date_to": fields.Datetime.to_string(row.date_to) if row.date_to else None,
-            "effective": not reasons,
-            "reasons": reasons,
-        }
-        if "association_kind" in row._fields:
-            explained["kind"] = row.association_kind
-        if "sa_id" in row._fields:
-            # sudo: the SA of a row the answer shows is named with it.
-            explained["sa"] = {"id": row.sa_id.id, "name": row.sa_id.sudo().display_name}
-        return explained
+
+def _values(row, parent_live=True):
+    """What an explanation says of a live row or membership."""
+    values = {
+        "model": row._name,
+        "id": row.id,
+        "state": row.state,
+        "date_from": row.date_from,
+        "date_to": row.date_to,
+        "parent_live": parent_live,
+        "has_target": True,
+    }
+    if "association_kind" in row._fields:
+        values["kind"] = row.association_kind
+    target_field = getattr(row, "_ov_target_field", None)
+    if target_field:
+        values["has_target"] = bool(row[target_field])
+    if "sa_id" in row._fields:
+        # sudo: the SA of a row the answer shows is named with it.
+        values["sa"] = {"id": row.sa_id.id, "name": row.sa_id.sudo().display_name}
+    return values
+
+
+def _values_at(model_name, row, sa_names, parent_live=True):
+    """What an explanation says of a row rebuilt from the log."""
+    values = {
+        "model": model_name,
+        "id": row["res_id"],
+        "state": row["row_state"],
+        "date_from": row["row_date_from"],
+        "date_to": row["row_date_to"],
+        "parent_live": parent_live,
+        # Only the SA layer records a target; it is emptied when the record goes.
+        "has_target": row["row_parent_id"] is not None
+        or row["row_actor_id"] is not None
+        or row["row_target_id"] is not None,
+    }
+    if model_name != "ov.sa.membership":
+        values["kind"] = row["row_kind"]
+    if row["row_sa_id"]:
+        values["sa"] = {"id": row["row_sa_id"], "name": sa_names.get(row["row_sa_id"], "?")}
+    return values
+
+
+def _effective_at(row, at):
+    return (
+        row["row_state"] == "active"
+        and (not row["row_date_from"] or row["row_date_from"] <= at)
+        and (not row["row_date_to"] or row["row_date_to"] > at)
+    )
+
+
+def _explain(values, now):
+    """A row or membership: what it is, and why it does not grant."""
+    reasons = []
+    if values["state"] != "active":
+        reasons.append(_reason(f"state_{values['state']}"))
+    if values["date_from"] and values["date_from"] > now:
+        reasons.append(_reason("window_not_started"))
+    if values["date_to"] and values["date_to"] <= now:
+        reasons.append(_reason("window_ended"))
+    if not values["has_target"]:
+        reasons.append(_reason("target_deleted"))
+    explained = {
+        "model": values["model"],
+        "id": values["id"],
+        "state": values["state"],
+        "date_from": fields.Datetime.to_string(values["date_from"])
+        if values["date_from"]
+        else None,
+        "date_to": fields.Datetime.to_string(values["date_to"]) if values["date_to"] else None,
+        "effective": not reasons,
+        "reasons": reasons,
+    }
+    for key in ("kind", "sa"):
+        if key in values:
+            explained[key] = values[key]
+    return explained

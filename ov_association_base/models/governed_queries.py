@@ -45,7 +45,7 @@ class OvGovernedQueryMixin(models.AbstractModel):
         query.add_where(where)
         return query.subselect(SQL.identifier(Model._table, column))
 
-    def _ov_target_query(self, actor=None, sa=None, kinds=None, target_id=None):
+    def _ov_target_query(self, actor=None, sa=None, kinds=None, target_id=None, at=None):
         """SQL subquery selecting the ids of governed targets.
 
         With ``actor``: the targets that actor reaches (its effective actor
@@ -53,8 +53,15 @@ class OvGovernedQueryMixin(models.AbstractModel):
         SA's effective rows. ``kinds`` (a list, already validated) filters on
         the layer queried; ``target_id`` keeps only that record's own
         association rows. Use it as ``('id', 'in', query)`` on the target
-        model. Written directly in SQL: it is on every governed read.
+        model. Written directly in SQL: it is on every governed read. With
+        ``at`` (a validated past moment), the same as of then, rebuilt from
+        the audit log (``governed_history``).
         """
+        if at:
+            return self._ov_expand_target_query(
+                self._ov_target_query_at(at, actor=actor, sa=sa, kinds=kinds, target_id=target_id),
+                at=at,
+            )
         now = fields.Datetime.now()
         if actor:
             actor_model = self._ov_actor_model()
@@ -85,8 +92,9 @@ class OvGovernedQueryMixin(models.AbstractModel):
             conditions.append(SQL("%s = %s", SQL.identifier(table, column), target_id))
         return self._ov_expand_target_query(self._ov_rows_query(Model, column, conditions))
 
-    def _ov_expand_target_query(self, subquery):
-        """Override to widen governed ids to a collection (e.g. child locations)."""
+    def _ov_expand_target_query(self, subquery, at=None):
+        """Override to widen governed ids to a collection (e.g. child locations);
+        ``at`` is set when the ids are those of a past moment."""
         return subquery
 
     # ------------------------------------------------------------------
@@ -208,8 +216,10 @@ class OvGovernedQueryMixin(models.AbstractModel):
         limit=None,
         offset=0,
         order=None,
+        at=None,
     ):
-        """Governed targets of an actor (default: the user's) or of an SA.
+        """Governed targets of an actor (default: the user's) or of an SA,
+        now or ``at`` a past moment (UTC).
 
         Returns records of the target model (ids over RPC).
         """
@@ -219,11 +229,12 @@ class OvGovernedQueryMixin(models.AbstractModel):
         limit = self._ov_argument(arguments.count, "limit", limit)
         offset = self._ov_argument(arguments.count, "offset", offset, default=0)
         order = self._ov_argument(arguments.text, "order", order)
-        query = self._ov_governed_search(actor, sa, kinds, domain, limit, offset, order)
+        at = self._ov_moment(at)
+        query = self._ov_governed_search(actor, sa, kinds, domain, limit, offset, order, at)
         return self.env[self._ov_target_model()].browse(query)
 
     def _ov_governed_search(
-        self, actor, sa, kinds=None, domain=None, limit=None, offset=0, order=None
+        self, actor, sa, kinds=None, domain=None, limit=None, offset=0, order=None, at=None
     ):
         """The target-model ``Query`` behind ``search_governed_targets``.
 
@@ -252,22 +263,24 @@ class OvGovernedQueryMixin(models.AbstractModel):
             SQL(
                 "%s = ANY(ARRAY%s)",
                 SQL.identifier(query.table, "id"),
-                self._ov_target_query(actor=actor, sa=sa, kinds=kinds),
+                self._ov_target_query(actor=actor, sa=sa, kinds=kinds, at=at),
             )
         )
         return query
 
     @api.model
     @api.readonly
-    def check_governed(self, target_id, actor_id=None, kinds=None):
-        """Whether the actor (default: the user's) may reach ``target_id``."""
+    def check_governed(self, target_id, actor_id=None, kinds=None, at=None):
+        """Whether the actor (default: the user's) may reach ``target_id``,
+        now or ``at`` a past moment (UTC)."""
         target_id = self._ov_argument(arguments.record_id, "target_id", target_id, required=True)
         actor, _sa = self._ov_governed_subject(actor_id, None)
         kinds = self._ov_query_kinds(kinds, actor_layer=True)
-        self.env.cr.execute(self._ov_check_query(actor, target_id, kinds))
+        at = self._ov_moment(at)
+        self.env.cr.execute(self._ov_check_query(actor, target_id, kinds, at))
         return bool(self.env.cr.fetchone()[0])
 
-    def _ov_check_query(self, actor, target_id, kinds=None):
+    def _ov_check_query(self, actor, target_id, kinds=None, at=None):
         """SQL answering whether ``actor`` reaches ``target_id`` (one index probe).
 
         Override together with ``_ov_expand_target_query``: a collection also
@@ -275,5 +288,5 @@ class OvGovernedQueryMixin(models.AbstractModel):
         """
         return SQL(
             "SELECT EXISTS %s",
-            self._ov_target_query(actor=actor, kinds=kinds, target_id=target_id),
+            self._ov_target_query(actor=actor, kinds=kinds, target_id=target_id, at=at),
         )

@@ -23,6 +23,7 @@ class OvSaAssociationMixin(models.AbstractModel):
         "ov.association.deletion.mixin",
         "ov.association.views.mixin",
         "ov.association.governed.query.mixin",
+        "ov.association.governed.history.mixin",
         "ov.association.governed.explain.mixin",
     ]
     _description = "SA association"

@@ -17,11 +17,13 @@ class OvAssociationExplainWizard(models.TransientModel):
     actor_id = fields.Many2one(
         "ov.actor", default=lambda self: self.env["ov.actor"]._ov_current_actor()
     )
+    at = fields.Datetime(
+        "As of",
+        help="Answer as things stood at this moment, rebuilt from the audit log; empty: now.",
+    )
     allowed = fields.Boolean(readonly=True)
     explanation = fields.Html(readonly=True)
-    reaching_actor_ids = fields.Many2many(
-        "ov.actor", string="Actors reaching it now", readonly=True
-    )
+    reaching_actor_ids = fields.Many2many("ov.actor", string="Actors reaching it", readonly=True)
     is_manager = fields.Boolean(compute="_compute_is_manager")
 
     def _compute_is_manager(self):
@@ -51,10 +53,13 @@ class OvAssociationExplainWizard(models.TransientModel):
         if not self.target_ref:
             raise UserError(self.env._("Record: pick the governed record to explain."))
         Sa = self._ov_pair()
-        explained = Sa.explain_governed(self.target_ref.id, actor_id=self.actor_id.id or None)
+        explained = Sa.explain_governed(
+            self.target_ref.id, actor_id=self.actor_id.id or None, at=self.at
+        )
         values = {"allowed": explained["allowed"], "explanation": _render(self.env, explained)}
         if self.env.user.has_group(MANAGER_GROUP):
-            values["reaching_actor_ids"] = [(6, 0, self._ov_reaching_actors(Sa).ids)]
+            actors = Sa.search_reaching_actors(self.target_ref.id, at=self.at)
+            values["reaching_actor_ids"] = [(6, 0, actors.ids)]
         self.write(values)
         return {
             "type": "ir.actions.act_window",
@@ -64,17 +69,6 @@ class OvAssociationExplainWizard(models.TransientModel):
             "view_mode": "form",
             "target": "new",
         }
-
-    def _ov_reaching_actors(self, Sa):
-        """The actors whose effective rows reach the record now."""
-        actor_model = Sa._ov_actor_model()
-        if actor_model is None:
-            return self.env["ov.actor"]
-        covering = Sa.search(Sa._ov_covering_domain(self.target_ref.id))
-        rows = actor_model.search(
-            [(actor_model._ov_parent_field, "in", covering.ids), ("is_effective", "=", True)]
-        )
-        return rows.actor_id
 
 
 def _reasons(explained):
@@ -119,7 +113,7 @@ def _render(env, explained):
             target["name"],
             target["model"],
             target["id"],
-            explained["at"],
+            env._("as of %s UTC", explained["at"]),
         )
     ]
     if not explained["paths"]:

@@ -1,6 +1,6 @@
 """Conformance: explanations and bulk checks agree with check_governed, on every pair."""
 
-from odoo import api
+from odoo import api, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
@@ -159,6 +159,15 @@ class TestExplain(ConformanceCase):
                 )
                 as_manager.action_explain()
                 self.assertEqual(as_manager.reaching_actor_ids, self.actor)
+                # As of an hour ago, before the grant: nobody, and it says when.
+                an_hour_ago = self.hours(-1)
+                as_manager.at = an_hour_ago
+                as_manager.action_explain()
+                self.assertFalse(as_manager.allowed)
+                self.assertFalse(as_manager.reaching_actor_ids)
+                self.assertIn(
+                    f"as of {fields.Datetime.to_string(an_hour_ago)} UTC", as_manager.explanation
+                )
                 with self.assertRaises(AccessError):
                     as_member.create(
                         {"target_ref": f"{granted._name},{granted.id}", "actor_id": self.peer.id}
@@ -177,7 +186,10 @@ class TestExplain(ConformanceCase):
                 target = self.make_target(pair, company=self.other_company)
                 row = self.make_sa_row(pair, "active", target=target, sa=abroad)
                 self.make_actor_row(pair, "active", parent=row, actor=self.outsider)
-                explained = Sa.with_user(self.manager_user).explain_governed(
-                    target.id, actor_id=self.outsider.id
-                )
-                self.assertEqual((explained["allowed"], explained["paths"]), (False, []))
+                Managed = Sa.with_user(self.manager_user)
+                for at in (None, fields.Datetime.now()):
+                    explained = Managed.explain_governed(
+                        target.id, actor_id=self.outsider.id, at=at
+                    )
+                    self.assertEqual((explained["allowed"], explained["paths"]), (False, []))
+                    self.assertFalse(Managed.search_reaching_actors(target.id, at=at))

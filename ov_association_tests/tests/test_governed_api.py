@@ -1,5 +1,6 @@
 """The /ov/v1/* JSON endpoints, over real HTTP with an API key (issue 11)."""
 
+from odoo import fields
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tests.common import JsonRpcException
 
@@ -79,6 +80,36 @@ class TestGovernedApi(HttpCase):
             [r["code"] for r in explained["data"]["paths"][0]["reasons"]], ["no_actor_row"]
         )
 
+    def test_answers_as_of_a_moment(self):
+        """Before the grant nothing was reachable; now it is; ``at`` is checked."""
+        before, now = "2000-01-01 00:00:00", fields.Datetime.to_string(fields.Datetime.now())
+        model, granted = "ov.test.target", self.granted.id
+        self.assertEqual(
+            self.call("/ov/v1/check", model=model, target_id=granted, at=before),
+            {"ok": True, "data": False},
+        )
+        self.assertEqual(
+            self.call("/ov/v1/check", model=model, target_id=granted, at=now),
+            {"ok": True, "data": True},
+        )
+        self.assertEqual(
+            self.call("/ov/v1/targets", model=model, at="2000-01-01T00:00:00Z"),
+            {"ok": True, "data": []},
+        )
+        self.assertEqual(
+            self.call("/ov/v1/check_many", model=model, target_ids=[granted], at=now),
+            {"ok": True, "data": {str(granted): True}},
+        )
+        explained = self.call("/ov/v1/explain", model=model, target_id=granted, at=now)
+        self.assertEqual(explained["data"]["at"], now)
+        for at, code in (("last march", "invalid_argument"), ("2999-01-01", "invalid_argument")):
+            with self.subTest(at=at):
+                answer = self.call("/ov/v1/check", model=model, target_id=granted, at=at)
+                self.assertEqual(answer["error"]["code"], code)
+        # Who reaches a record is a manager's question.
+        answer = self.call("/ov/v1/reaching_actors", model=model, target_id=granted)
+        self.assertEqual(answer["error"]["code"], "access_denied")
+
     def test_errors_have_stable_codes(self):
         cases = [
             ({"model": "res.country", "target_id": 1}, "unknown_model"),
@@ -119,7 +150,13 @@ class TestGovernedApi(HttpCase):
         }
         self.assertEqual(
             sorted(routes),
-            ["/ov/v1/check", "/ov/v1/check_many", "/ov/v1/explain", "/ov/v1/targets"],
+            [
+                "/ov/v1/check",
+                "/ov/v1/check_many",
+                "/ov/v1/explain",
+                "/ov/v1/reaching_actors",
+                "/ov/v1/targets",
+            ],
         )
         for route, routing in routes.items():
             with self.subTest(route=route):

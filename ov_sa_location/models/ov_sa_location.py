@@ -25,23 +25,44 @@ class OvSaLocation(models.Model):
         "location is deleted; the association then governs nothing.",
     )
 
-    def _ov_expand_target_query(self, subquery):
-        """A governed location covers its descendants (collection scope, ADR §10)."""
-        return SQL(
+    def _ov_expand_target_query(self, subquery, at=None):
+        """A governed location covers its descendants (collection scope, ADR §10).
+
+        As of a past moment, through today's hierarchy (the log does not
+        record it); a location deleted since still answers for itself.
+        """
+        expanded = SQL(
             "(SELECT covered.id FROM stock_location covered"
             " JOIN stock_location governed ON covered.parent_path LIKE governed.parent_path || %s"
             " WHERE governed.id IN %s)",
             "%",  # Odoo's SQL() cannot escape a literal percent sign
             subquery,
         )
+        if at:
+            return SQL("(%s UNION %s)", expanded, subquery)
+        return expanded
 
     def _ov_covering_domain(self, target_id):
         # The rows of the location and of each of its ancestors.
         return [("location_id", "parent_of", target_id)]
 
-    def _ov_check_query(self, actor, target_id, kinds=None):
+    def _ov_covering_targets_sql(self, target_id):
+        # The location and each of its ancestors (today's hierarchy; a
+        # location deleted since, itself alone).
+        return SQL(
+            "(SELECT ancestor.id FROM stock_location ancestor JOIN stock_location covered"
+            " ON covered.parent_path LIKE ancestor.parent_path || %s WHERE covered.id = %s"
+            " UNION SELECT %s)",
+            "%",
+            target_id,
+            target_id,
+        )
+
+    def _ov_check_query(self, actor, target_id, kinds=None, at=None):
         # A descendant has no row of its own: test it against the covered set.
-        return SQL("SELECT %s IN %s", target_id, self._ov_target_query(actor=actor, kinds=kinds))
+        return SQL(
+            "SELECT %s IN %s", target_id, self._ov_target_query(actor=actor, kinds=kinds, at=at)
+        )
 
 
 class OvActorSaLocation(models.Model):

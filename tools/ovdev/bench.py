@@ -84,6 +84,11 @@ def run(
     if report["explain"]:
         print("explanations and bulk checks (ORM, as superuser):")
         print(table(report["explain"]))
+        for key, data in report["data"].items():
+            if "as-of now equals live" in data:
+                print(
+                    f"{key}: answers as of now equal the live ones: {data['as-of now equals live']}"
+                )
     if report["migration"]:
         print("migration path (one plan: dry run, backfill, parity):")
         print(table([result["row"] for result in report["migration"]]))
