@@ -170,6 +170,8 @@ class OvGovernedExplainMixin(models.AbstractModel):
         domain = self._ov_covering_domain(target_id)
         rows = self.search(domain, order="id")
         actor_model = self._ov_actor_model()
+        if self.env.su or self.env.user.has_group(MANAGER_GROUP):
+            return rows  # they read every row already
         own = self.env["ov.actor"]._ov_current_actor()
         if actor_model is not None and own and actor == own:
             Children = actor_model.sudo()

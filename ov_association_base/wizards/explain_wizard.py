@@ -24,8 +24,14 @@ class OvAssociationExplainWizard(models.TransientModel):
     allowed = fields.Boolean(readonly=True)
     explanation = fields.Html(readonly=True)
     reaching_actor_ids = fields.Many2many("ov.actor", string="Actors reaching it", readonly=True)
-    is_manager = fields.Boolean(compute="_compute_is_manager")
+    # The default serves the new wizard (the form's first onchange, where the
+    # compute does not run): a manager picks the actor before explaining.
+    is_manager = fields.Boolean(
+        compute="_compute_is_manager",
+        default=lambda self: self.env.user.has_group(MANAGER_GROUP),
+    )
 
+    @api.depends_context("uid")
     def _compute_is_manager(self):
         self.is_manager = self.env.user.has_group(MANAGER_GROUP)
 

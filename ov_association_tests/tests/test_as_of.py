@@ -231,8 +231,10 @@ class TestAsOf(ConformanceCase):
             written = snapshot_rows(self.env, "upgrade")
             since = fields.Datetime.now()
         Event = self.env["ov.association.event"]
-        snapshots = Event.search([("event", "=", "snapshot"), ("res_id", "=", row.id)])
-        self.assertEqual(snapshots.mapped("model"), [pair.actor_model])
+        snapshots = Event.search(
+            [("event", "=", "snapshot"), ("model", "=", pair.actor_model), ("res_id", "=", row.id)]
+        )
+        self.assertEqual(len(snapshots), 1)
         self.assertEqual(
             (snapshots.row_state, snapshots.row_actor_id, snapshots.row_parent_id),
             ("active", self.actor.id, row._ov_parent().id),

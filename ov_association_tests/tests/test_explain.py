@@ -143,6 +143,10 @@ class TestExplain(ConformanceCase):
                 denied = self.make_actor_row(pair, "suspended")._ov_parent()[Sa._ov_target_field]
                 Wizard = self.env["ov.association.explain.wizard"]
                 as_member = Wizard.with_user(self.member_user)
+                # The form's first onchange says who may pick another actor.
+                for user, manager in ((self.manager_user, True), (self.member_user, False)):
+                    opened = Wizard.with_user(user).onchange({}, [], {"is_manager": {}})
+                    self.assertIs(opened["value"]["is_manager"], manager)
                 wizard = as_member.create({"target_ref": f"{granted._name},{granted.id}"})
                 self.assertEqual(wizard.actor_id, self.actor)
                 wizard.action_explain()

@@ -7,7 +7,9 @@ matching the SQL the library emits, the plan then falls back to another
 access path and the test fails.
 """
 
+from odoo import fields
 from odoo.tests import tagged
+from odoo.tools import SQL
 
 from .common import ConformanceCase
 
@@ -43,6 +45,28 @@ class TestQueryPlans(ConformanceCase):
                 target = self.make_actor_row(pair, "active")._ov_parent()[Sa._ov_target_field]
                 check = self._plan(Sa._ov_check_query(self.actor, target.id))
                 self.assertIn(reach_index, check, check)
+
+    def test_answers_as_of_a_moment_use_the_event_indexes(self):
+        """Each as-of shape finds its rows through the index of what it starts
+        from (the actor, the record, the SA), and each row's state at the
+        moment through the (model, res_id, id) index."""
+        at = fields.Datetime.now()
+        for pair in self.pairs:
+            Sa = self.env[pair.sa_model]
+            with self.subTest(pair=pair.name):
+                row = self.make_actor_row(pair, "active")
+                target = row._ov_parent()[Sa._ov_target_field]
+                shapes = {
+                    "row_actor_id": Sa._ov_target_query_at(at, actor=self.actor),
+                    "row_target_id": Sa._ov_target_query_at(
+                        at, actor=self.actor, target_id=target.id
+                    ),
+                    "row_sa_id": Sa._ov_target_query_at(at, sa=self.sa),
+                }
+                for column, sql in shapes.items():
+                    plan = self._plan(SQL("SELECT * FROM %s governed", sql))
+                    self.assertIn(f"ov_association_event_{column}_idx", plan, plan)
+                    self.assertIn("ov_association_event_record_idx", plan, plan)
 
     def test_index_rebuilt_only_when_its_definition_changes(self):
         Sa = self.env["ov.sa_test_target"]
