@@ -4,6 +4,10 @@ from . import kind_mixin
 from . import deletion_mixin
 from . import association_views
 from . import actor_subset_mixin
+from . import window_change
+from . import handover_links
+from . import handover_reassign
+from . import handover_transfer
 from . import governed_queries
 from . import governed_history
 from . import governed_explain
@@ -11,6 +15,7 @@ from . import sa_association_mixin
 from . import actor_association_mixin
 from . import ov_sa
 from . import ov_actor
+from . import ov_actor_handover
 from . import ov_sa_membership
 from . import ov_association_event
 from . import ov_governance_cron

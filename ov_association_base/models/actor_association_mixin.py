@@ -18,7 +18,7 @@ class OvActorAssociationMixin(models.AbstractModel):
 
     _name = "ov.actor.association.mixin"
     _inherit = [
-        "ov.association.actor.subset.mixin",
+        "ov.association.actor.move.mixin",
         "ov.association.kind.mixin",
         "ov.association.views.mixin",
     ]

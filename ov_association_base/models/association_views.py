@@ -19,17 +19,37 @@ class OvAssociationViewsMixin(models.AbstractModel):
         """Override to list the fields shown first in the default views."""
         return []
 
-    def _ov_wizard_button(self, xmlid, label, visible_states, wizard_action=None):
+    def _ov_wizard_button(self, xmlid, label, visible_states, wizard_action=None, context=None):
         attrs = {
             "name": str(self.env.ref(xmlid).id),
             "type": "action",
             "string": label,
-            "invisible": f"state not in {tuple(visible_states)!r}",
             "groups": MANAGER,
         }
+        if visible_states:
+            attrs["invisible"] = f"state not in {tuple(visible_states)!r}"
         if wizard_action:
             attrs["context"] = repr({"default_action": wizard_action})
+        if context:
+            attrs["context"] = repr(context)
         return E.button(**attrs)
+
+    def _ov_handover_buttons(self, visible_states=("active", "suspended")):
+        """The handovers this layer offers (DESIGN §6), as wizard buttons."""
+        wizard = "ov_association_base.ov_association_handover_wizard_action"
+        operations = []
+        if hasattr(self, "action_reassign"):
+            operations.append(("reassign", self.env._("Reassign")))
+        if hasattr(self, "action_transfer"):
+            operations.append(("transfer", self.env._("Transfer")))
+        if hasattr(self, "action_change_window"):
+            operations.append(("window", self.env._("Change window")))
+        return [
+            self._ov_wizard_button(
+                wizard, label, visible_states, context={"default_operation": operation}
+            )
+            for operation, label in operations
+        ]
 
     @api.model
     def _get_default_form_view(self):
@@ -59,6 +79,7 @@ class OvAssociationViewsMixin(models.AbstractModel):
                 "Change kind",
                 ("active", "suspended"),
             ),
+            *self._ov_handover_buttons(),
             E.field(
                 name="state",
                 widget="statusbar",
@@ -82,6 +103,22 @@ class OvAssociationViewsMixin(models.AbstractModel):
             E.field(name="company_id", groups="base.group_multi_company"),
         ]
         box = E.div({"class": "oe_button_box", "name": "button_box"})
+        if "reassigned_from_id" in self._fields:
+            for name, label, icon in (
+                ("from", self.env._("Handed over from"), "fa-arrow-left"),
+                ("to", self.env._("Handed over to"), "fa-arrow-right"),
+            ):
+                box.append(E.field(name=f"reassigned_{name}_id", invisible="1"))
+                box.append(
+                    E.button(
+                        name=f"action_open_handed_over_{name}",
+                        type="object",
+                        string=label,
+                        icon=icon,
+                        invisible=f"not reassigned_{name}_id",
+                        **{"class": "oe_stat_button"},
+                    )
+                )
         if hasattr(self, "action_open_target"):
             box.append(
                 E.button(
@@ -114,6 +151,8 @@ class OvAssociationViewsMixin(models.AbstractModel):
                 )
             )
         return E.list(
+            # Shown on selected rows: the handovers work on many rows at once.
+            E.header(*self._ov_handover_buttons(visible_states=None)),
             *self._ov_list_fields(),
             E.field(name="association_kind"),
             E.field(name="date_from", optional="show"),

@@ -24,7 +24,8 @@ class OvAssociationLifecycleMixin(models.AbstractModel):
     _description = "Association lifecycle (state, window, audit)"
 
     # Fields only the lifecycle code may write, whatever the row's state.
-    _ov_system_fields = ("state",)
+    # The handover links (handover_links) are written by the handovers alone.
+    _ov_system_fields = ("state", "reassigned_from_id", "reassigned_to_id")
 
     # Odoo reflects (and so translates and displays) only list selections.
     state = fields.Selection(
@@ -396,6 +397,8 @@ class OvAssociationLifecycleMixin(models.AbstractModel):
         old_kinds=None,
         new_kinds=None,
         reason=None,
+        old_values=None,
+        new_values=None,
     ):
         """Append one audit event per record."""
         count = len(self)
@@ -403,6 +406,8 @@ class OvAssociationLifecycleMixin(models.AbstractModel):
         new_states = new_states or [False] * count
         old_kinds = old_kinds or [False] * count
         new_kinds = new_kinds or [False] * count
+        old_values = old_values or [False] * count
+        new_values = new_values or [False] * count
         has_company = "company_id" in self._fields
         vals_list = [
             {
@@ -414,6 +419,8 @@ class OvAssociationLifecycleMixin(models.AbstractModel):
                 "new_state": new_states[index],
                 "old_kind": old_kinds[index],
                 "new_kind": new_kinds[index],
+                "old_value": old_values[index],
+                "new_value": new_values[index],
                 "reason": reason or False,
                 "user_id": self.env.uid,
                 "company_id": record.company_id.id if has_company else False,

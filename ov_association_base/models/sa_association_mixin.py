@@ -25,6 +25,7 @@ class OvSaAssociationMixin(models.AbstractModel):
         "ov.association.governed.query.mixin",
         "ov.association.governed.history.mixin",
         "ov.association.governed.explain.mixin",
+        "ov.association.transfer.mixin",
     ]
     _description = "SA association"
     _check_company_auto = True

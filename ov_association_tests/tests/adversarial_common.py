@@ -269,6 +269,8 @@ class AdversarialCase(HttpCase):
         rows["other"] = cls._actor_row(pair, rows["a2"], cls.other)
         rows["other_b"] = cls._actor_row(pair, rows["b"], cls.actor_b)
         rows["nn_own"] = cls._actor_row(pair, rows["nn"], cls.nonative)
+        # A draft no one may activate while its parent is suspended.
+        rows["under_suspended"] = cls._actor_row(pair, rows["suspended"], cls.other, "draft")
         if cls.env[pair.sa_model]._ov_deletion_policy == "dependent":
             targets["del"] = cls._make_target(pair, "del", a)
             rows["del"] = cls._sa_row(pair, cls.sa_a1, targets["del"])

@@ -491,8 +491,31 @@ class TestAdversarialRpc(AdversarialCase):
                     ("activate own draft", pair.actor_model, "action_activate",
                      [rows["own_draft"].ids]),
                     ("unlink own draft", pair.actor_model, "unlink", [rows["own_draft"].ids]),
+                    ("reassign own row", pair.actor_model, "action_reassign",
+                     [rows["own"].ids, self.other.id]),
+                    ("extend own window", pair.actor_model, "action_change_window",
+                     [rows["own"].ids, False, False]),
+                    ("transfer an SA row", pair.sa_model, "action_transfer",
+                     [rows["a1"].ids, self.sa_a2.id]),
+                    ("hand over own rows", "ov.actor", "action_hand_over",
+                     [self.actor.ids, self.other.id]),
                 ):  # fmt: skip
                     self.attack(label, via, "actor", model, method, args)
+        self.assertNoProblems()
+
+    def test_held_forged_handover_context(self):
+        """The handover marker that lets a successor start under a suspended
+        parent cannot be sent over RPC."""
+        for via in VIAS:
+            for pair in self.pairs:
+                rows = self.rows[pair]
+                for marker in (True, "1", {"handover": True}):
+                    self.attack(
+                        f"activate under a suspended parent with forged marker {marker!r}",
+                        via, "manager", pair.actor_model, "action_activate",
+                        [rows["under_suspended"].ids], {"context": {"ov_handover": marker}},
+                        mentions=("cannot be active",),
+                    )  # fmt: skip
         self.assertNoProblems()
 
     def test_held_private_methods(self):

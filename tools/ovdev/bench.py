@@ -24,7 +24,7 @@ def run(
     cron_rows,
     output_dir,
     migration_sizes="1000000",
-    sections="reads,explain,writes,migration",
+    sections="reads,explain,writes,handover,migration",
 ):
     os.makedirs(output_dir, exist_ok=True)
     with pg.server() as server, tempfile.TemporaryDirectory(prefix="ov-bench-") as tmp:
@@ -89,6 +89,14 @@ def run(
                 print(
                     f"{key}: answers as of now equal the live ones: {data['as-of now equals live']}"
                 )
+    if report.get("handover"):
+        print(
+            "handovers (ORM, as superuser): "
+            + ", ".join(
+                f"{k}={v:.1f}" if isinstance(v, float) else f"{k}={v}"
+                for k, v in report["handover"].items()
+            )
+        )
     if report["migration"]:
         print("migration path (one plan: dry run, backfill, parity):")
         print(table([result["row"] for result in report["migration"]]))

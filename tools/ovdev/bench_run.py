@@ -455,7 +455,7 @@ def main(argv=None):
     parser.add_argument("--migration-sizes", default="1000000")
     parser.add_argument(
         "--sections",
-        default="reads,explain,writes,migration",
+        default="reads,explain,writes,handover,migration",
         help="comma-separated sections to run",
     )
     parser.add_argument("--output", required=True)
@@ -473,6 +473,7 @@ def main(argv=None):
         "writes": {},
         "migration": [],
         "explain": [],
+        "handover": {},
     }
     tables = [
         "ov_test_target",
@@ -538,6 +539,11 @@ def main(argv=None):
             report["writes"]["activate actor rows"] = time_activation(env, args.activate_rows)
             log(f"writes: expiry cron over {args.cron_rows} past-dated SA rows")
             report["writes"]["expiry cron"] = time_cron(env, args.cron_rows)
+    if "handover" in sections:
+        # Imported here: it imports this module.
+        from . import bench_handover
+
+        report["handover"] = bench_handover.run(registry, args.dsn)
     if "migration" in sections:
         # Imported here: it imports this module.
         from . import bench_migration
