@@ -19,8 +19,15 @@
         "views/ov_actor_views.xml",
         "views/ov_sa_membership_views.xml",
         "views/ov_association_event_views.xml",
+        "views/governance_report_views.xml",
+        "views/res_config_settings_views.xml",
         "views/menus.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "ov_association_base/static/src/summary_buttons/*",
+        ],
+    },
     "demo": ["demo/ov_association_demo.xml"],
     "uninstall_hook": "uninstall_hook",
 }

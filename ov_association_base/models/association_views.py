@@ -129,7 +129,26 @@ class OvAssociationViewsMixin(models.AbstractModel):
                     **{"class": "oe_stat_button"},
                 )
             )
-        return E.form(header, E.sheet(box, E.group(E.group(*main), E.group(*window))))
+        return E.form(
+            header,
+            E.sheet(
+                box,
+                E.group(E.group(*main), E.group(*window)),
+                E.notebook(
+                    E.page(
+                        E.field(
+                            E.list(*history_columns()),
+                            name="ov_event_ids",
+                            readonly="1",
+                            nolabel="1",
+                        ),
+                        string="History",
+                        name="history",
+                        groups=MANAGER,
+                    )
+                ),
+            ),
+        )
 
     def _ov_list_fields(self):
         """The view fields as list columns, with the currency of monetary ones."""
@@ -191,6 +210,8 @@ class OvAssociationViewsMixin(models.AbstractModel):
                 string="Ended",
                 domain="[('state', 'in', ('expired', 'revoked'))]",
             ),
+            E.separator(),
+            *expiring_filters(),
             E.group(
                 E.filter(name="group_state", string="State", context="{'group_by': 'state'}"),
                 E.filter(
@@ -198,7 +219,65 @@ class OvAssociationViewsMixin(models.AbstractModel):
                     string="Kind",
                     context="{'group_by': 'association_kind'}",
                 ),
+                E.filter(
+                    name="group_end",
+                    string="End of window",
+                    context="{'group_by': 'date_to:week'}",
+                ),
                 expand="0",
                 string="Group By",
             ),
         )
+
+    @api.model
+    def _get_default_pivot_view(self):
+        # Rows by SA (or actor), kind, state and start month (issue 13).
+        first = "sa_id" if "sa_id" in self._fields else "actor_id"
+        return E.pivot(
+            E.field(name=first, type="row"),
+            E.field(name="association_kind", type="row"),
+            E.field(name="state", type="col"),
+            string=self._description,
+        )
+
+    @api.model
+    def _get_default_graph_view(self):
+        return E.graph(
+            E.field(name="create_date", interval="month"),
+            E.field(name="state"),
+            string=self._description,
+            stacked="1",
+        )
+
+
+def history_columns():
+    """The columns of a row's *History*: the audit log, newest first."""
+    return [
+        E.field(name="date"),
+        E.field(name="event"),
+        E.field(name="old_state", optional="show"),
+        E.field(name="new_state"),
+        E.field(name="old_kind", optional="hide"),
+        E.field(name="new_kind", optional="show"),
+        E.field(name="old_value", optional="show", string="Before"),
+        E.field(name="new_value", optional="show", string="After"),
+        E.field(name="reason"),
+        E.field(name="user_id"),
+    ]
+
+
+def expiring_filters():
+    """*Expiring soon*: live rows whose window ends within 7 or 30 days."""
+    return [
+        E.filter(
+            name=f"expiring_{days}",
+            string=f"Ending within {days} days",
+            domain=(
+                "[('state', 'in', ('active', 'suspended')),"
+                " ('date_to', '>=', context_today().strftime('%Y-%m-%d')),"
+                f" ('date_to', '<', (context_today() + relativedelta(days={days}))"
+                ".strftime('%Y-%m-%d'))]"
+            ),
+        )
+        for days in (7, 30)
+    ]

@@ -109,6 +109,8 @@ class OvAssociationEvent(models.Model):
     row_parent_id = fields.Integer("SA association id", readonly=True)
     row_sa_id = fields.Integer("SA id", readonly=True)
     row_actor_id = fields.Integer("Actor id", readonly=True)
+    model_description = fields.Char("Record type", compute="_compute_record_labels")
+    record_name = fields.Char("Record", compute="_compute_record_labels")
     chain_index = fields.Integer(readonly=True, copy=False, help="Position in the sealed chain.")
     hash = fields.Char(
         readonly=True, copy=False, help="Seal: chains this event to the previous one."
@@ -151,6 +153,31 @@ class OvAssociationEvent(models.Model):
         )
         audit_chain.install(cr)
         return result
+
+    @api.depends("model", "res_id")
+    def _compute_record_labels(self):
+        """Name the record as the reader may see it; one read per model."""
+        names = {}
+        for model in set(self.mapped("model")):
+            if model not in self.env:
+                continue
+            ids = {event.res_id for event in self if event.model == model}
+            records = self.env[model].browse(ids).exists()
+            readable = records._filtered_access("read")
+            names.update({(model, record.id): record.display_name for record in readable})
+            names.update(
+                {
+                    (model, record.id): self.env._("Restricted record")
+                    for record in records - readable
+                }
+            )
+        for event in self:
+            known = event.model in self.env
+            event.model_description = self.env[event.model]._description if known else event.model
+            event.record_name = names.get(
+                (event.model, event.res_id),
+                self.env._("Deleted (#%(id)s)", id=event.res_id),
+            )
 
     @api.model
     def _ov_append(self, vals_list):

@@ -2,6 +2,9 @@ import threading
 
 from odoo import api, models
 
+BATCH_SIZE_PARAMETER = "ov_association.expiry_batch_size"
+DEFAULT_BATCH_SIZE = 1000
+
 
 class OvGovernanceCron(models.AbstractModel):
     """Scheduled expiry of every governed row whose window has ended."""
@@ -19,12 +22,18 @@ class OvGovernanceCron(models.AbstractModel):
         ]
 
     @api.model
-    def _cron_expire_past_rows(self, batch_size=1000):
-        """Expire past-dated rows in batches, committing each batch.
+    def _cron_expire_past_rows(self, batch_size=None):
+        """Expire past-dated rows in batches, committing each batch (the batch
+        size is a setting, *Governance* in Odoo's settings).
 
         Running it again changes nothing: only active or suspended rows whose
         ``date_to`` has passed are picked up. Returns the number expired.
         """
+        if not batch_size:
+            value = self.env["ir.config_parameter"].sudo().get_param(BATCH_SIZE_PARAMETER)
+            batch_size = (
+                int(value) if value and value.isdigit() and int(value) > 0 else (DEFAULT_BATCH_SIZE)
+            )
         # A test transaction must not be committed.
         commit = not getattr(threading.current_thread(), "testing", False)
         return sum(

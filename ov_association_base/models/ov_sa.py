@@ -6,6 +6,8 @@ class OvSa(models.Model):
     """An SA: the organisational scope governance is granted in."""
 
     _name = "ov.sa"
+    # The responsible gets reminders before the SA's rows end (expiry_reminder).
+    _inherit = ["mail.thread", "mail.activity.mixin"]
     _description = "Governance scope (SA)"
     _parent_store = True
     _check_company_auto = True
@@ -26,6 +28,13 @@ class OvSa(models.Model):
     child_ids = fields.One2many("ov.sa", "parent_id", string="Child SAs")
     membership_ids = fields.One2many("ov.sa.membership", "sa_id", string="Memberships")
     note = fields.Text()
+    manager_id = fields.Many2one(
+        "res.users",
+        string="Responsible",
+        ondelete="set null",
+        tracking=True,
+        help="Reminded, with a to-do, before this SA's associations and memberships end.",
+    )
 
     _sql_constraints = [
         (

@@ -1,0 +1,174 @@
+"""Reminders before a grant silently ends (issue 13).
+
+A scheduled action gives the responsible of an SA (``ov.sa.manager_id``) one
+to-do activity on the SA for each of its rows whose window ends within the
+lead time (settings, default 7 days): association rows of every pair (an
+actor row's SA is its parent's) and memberships. ``ov.association.reminder``
+remembers which row got which activity, so a second run creates nothing; an
+activity is marked done once its row no longer ends then (extended, ended or
+revoked).
+"""
+
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+LEAD_DAYS_PARAMETER = "ov_association.reminder_days"
+DEFAULT_LEAD_DAYS = 7
+
+
+class OvAssociationReminder(models.Model):
+    _name = "ov.association.reminder"
+    _description = "Governance expiry reminder"
+    _log_access = False
+
+    res_model = fields.Char(required=True, readonly=True)
+    res_id = fields.Integer(required=True, readonly=True)
+    date_to = fields.Datetime(required=True, readonly=True)
+    sa_id = fields.Many2one("ov.sa", required=True, readonly=True, ondelete="cascade")
+    activity_id = fields.Many2one("mail.activity", readonly=True, ondelete="set null")
+    done = fields.Boolean(readonly=True)
+
+    _sql_constraints = [
+        (
+            "row_end_uniq",
+            "UNIQUE (res_model, res_id, date_to)",
+            "One reminder per row and end of window.",
+        ),
+    ]
+
+    @api.model
+    def _ov_lead_days(self):
+        value = self.env["ir.config_parameter"].sudo().get_param(LEAD_DAYS_PARAMETER)
+        try:
+            days = int(value) if value else DEFAULT_LEAD_DAYS
+        except ValueError:
+            days = DEFAULT_LEAD_DAYS
+        return max(days, 0)
+
+    @api.model
+    def _cron_remind_expiring_rows(self):
+        """Create the missing reminders, close the stale ones; returns
+        ``(created, closed)``."""
+        closed = self._ov_close_stale()
+        created = 0
+        now = fields.Datetime.now()
+        horizon = now + timedelta(days=self._ov_lead_days())
+        for Model, sa_sql, join in self._ov_reminded_models():
+            self.env.cr.execute(
+                SQL(
+                    """SELECT row.id, row.date_to, %(sa)s, sa.manager_id
+                       FROM %(table)s row %(join)s
+                       JOIN ov_sa sa ON sa.id = %(sa)s
+                       WHERE row.state IN ('active', 'suspended')
+                         AND row.date_to > %(now)s AND row.date_to <= %(horizon)s
+                         AND sa.manager_id IS NOT NULL
+                         AND NOT EXISTS (
+                             SELECT 1 FROM ov_association_reminder reminder
+                             WHERE reminder.res_model = %(model)s
+                               AND reminder.res_id = row.id
+                               AND reminder.date_to = row.date_to)
+                       ORDER BY row.id""",
+                    sa=sa_sql,
+                    table=SQL.identifier(Model._table),
+                    join=join,
+                    now=now,
+                    horizon=horizon,
+                    model=Model._name,
+                )
+            )
+            due = self.env.cr.fetchall()
+            if due:
+                created += len(self._ov_remind(Model, due))
+        return created, closed
+
+    def _ov_reminded_models(self):
+        """(model, SQL of the row's SA, join) of every row that may expire."""
+        models_ = []
+        for name in self.env["ov.sa.association.mixin"]._ov_concrete_models():
+            Sa = self.env[name]
+            models_.append((Sa, SQL("row.sa_id"), SQL("")))
+            Actor = Sa._ov_actor_model()
+            if Actor is not None:
+                models_.append(
+                    (
+                        Actor,
+                        SQL("parent.sa_id"),
+                        SQL(
+                            "JOIN %s parent ON parent.id = row.%s",
+                            SQL.identifier(Sa._table),
+                            SQL.identifier(Actor._ov_parent_field),
+                        ),
+                    )
+                )
+        models_.append((self.env["ov.sa.membership"], SQL("row.sa_id"), SQL("")))
+        return models_
+
+    def _ov_remind(self, Model, due):
+        # sudo: the scheduled action writes activities for the SAs' responsibles.
+        rows = Model.sudo().browse(row_id for row_id, *_rest in due)
+        names = {row.id: row.display_name for row in rows}
+        todo = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
+        model_id = self.env["ir.model"]._get_id("ov.sa")
+        Activity = self.env["mail.activity"].sudo()
+        # One at a time: creating several activities of one SA and user in a
+        # batch subscribes that user to the SA twice (mail_followers refuses).
+        activities = Activity.browse()
+        for values in [
+            {
+                "res_model_id": model_id,
+                "res_id": sa_id,
+                "activity_type_id": todo.id if todo else False,
+                "user_id": manager_id,
+                "date_deadline": fields.Date.to_date(date_to),
+                "summary": self.env._(
+                    "Ends %(date)s: %(row)s",
+                    date=fields.Datetime.to_string(date_to),
+                    row=names[row_id],
+                ),
+                "note": self.env._(
+                    "%(model)s %(row)s stops granting at %(date)s (UTC). Extend "
+                    "its window, hand it over, or let it end.",
+                    model=Model._description,
+                    row=names[row_id],
+                    date=fields.Datetime.to_string(date_to),
+                ),
+            }
+            for row_id, date_to, sa_id, manager_id in due
+        ]:
+            activities |= Activity.create(values)
+        return self.sudo().create(
+            [
+                {
+                    "res_model": Model._name,
+                    "res_id": row_id,
+                    "date_to": date_to,
+                    "sa_id": sa_id,
+                    "activity_id": activity.id,
+                }
+                for (row_id, date_to, sa_id, _manager), activity in zip(
+                    due, activities, strict=True
+                )
+            ]
+        )
+
+    def _ov_close_stale(self):
+        """Mark done the activities of rows that no longer end as reminded."""
+        stale = self.browse()
+        open_reminders = self.sudo().search([("done", "=", False)])
+        for model in set(open_reminders.mapped("res_model")):
+            reminders = open_reminders.filtered(lambda r, m=model: r.res_model == m)
+            if model not in self.env:
+                stale |= reminders
+                continue
+            rows = self.env[model].sudo().browse(reminders.mapped("res_id")).exists()
+            current = {row.id: row.date_to for row in rows if row.state in ("active", "suspended")}
+            stale |= reminders.filtered(lambda r, c=current: c.get(r.res_id) != r.date_to)
+        for reminder in stale:
+            if reminder.activity_id:
+                reminder.activity_id.action_feedback(
+                    feedback=self.env._("The row was extended, ended or revoked.")
+                )
+        stale.write({"done": True})
+        return len(stale)

@@ -1,0 +1,252 @@
+"""The governance manager's cockpit (issue 13): smart buttons, history,
+reminders, reports, on every pair."""
+
+from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tools import SQL
+
+from .common import ConformanceCase
+
+
+@tagged("post_install", "-at_install")
+class TestCockpit(ConformanceCase):
+    def summary_of(self, records, field, model):
+        (item,) = [item for item in records[field] if item["model"] == model]
+        return item
+
+    def governed_count(self, Sa, **subject):
+        self.env.cr.execute(
+            SQL("SELECT count(DISTINCT id) FROM %s AS governed(id)", Sa._ov_target_query(**subject))
+        )
+        return self.env.cr.fetchone()[0]
+
+    def test_smart_button_counts_equal_the_governed_queries(self):
+        for pair in self.pairs:
+            if not pair.actor_model:
+                continue
+            with self.subTest(pair=pair.name):
+                sa = self.env["ov.sa"].create(
+                    {"name": f"Cockpit {pair.name}", "code": f"CK{self.next_sequence()}"}
+                )
+                self.make_membership(sa, self.actor)
+                rows = {
+                    state: [self.make_sa_row(pair, state, sa=sa) for _i in range(count)]
+                    for state, count in (
+                        ("active", 2),
+                        ("suspended", 1),
+                        ("expired", 1),
+                        ("revoked", 1),
+                    )
+                }
+                for parent in rows["active"]:
+                    self.make_actor_row(pair, "active", parent=parent)
+                self.make_actor_row(pair, "suspended", parent=rows["active"][0])
+                Sa = self.env[pair.sa_model].with_user(self.manager_user)
+                summary = self.summary_of(
+                    sa.with_user(self.manager_user), "ov_governed_summary", pair.sa_model
+                )
+                self.assertEqual(
+                    (
+                        summary["governed"],
+                        summary["active"],
+                        summary["suspended"],
+                        summary["ended"],
+                    ),
+                    (2, 2, 1, 2),
+                )
+                # The governed query itself (the target model's own rules aside).
+                self.assertEqual(summary["governed"], self.governed_count(Sa, sa=sa))
+                self.actor.invalidate_recordset(["ov_reach_summary"])  # not stored: read anew
+                reach = self.summary_of(
+                    self.actor.with_user(self.manager_user), "ov_reach_summary", pair.actor_model
+                )
+                self.assertEqual(reach["governed"], self.governed_count(Sa, actor=self.actor))
+                # The buttons open the rows they count.
+                action = sa.with_user(self.manager_user).action_open_governed_rows(pair.sa_model)
+                opened = self.env[pair.sa_model].search(action["domain"])
+                self.assertEqual(len(opened), 2)
+                action = sa.action_open_governed_rows(pair.sa_model, effective=False)
+                self.assertEqual(self.env[pair.sa_model].search_count(action["domain"]), 5)
+
+    def test_one_query_per_pair_for_a_page_of_sas(self):
+        sas = self.env["ov.sa"].create(
+            [{"name": f"Page {n}", "code": f"PAGE{n}"} for n in range(40)]
+        )
+        for pair in self.pairs:
+            for sa in sas[:5]:
+                self.make_sa_row(pair, "active", sa=sa)
+        sas = sas.with_user(self.manager_user)
+        sas.mapped("ov_governed_summary")  # warms the rule and model caches
+        sas.invalidate_recordset(["ov_governed_summary"])
+        with self.assertQueryCount(len(self.pairs)):
+            summaries = sas.mapped("ov_governed_summary")
+        self.assertEqual(len(summaries), 40)
+
+    def test_history_lists_exactly_the_rows_events(self):
+        for pair in self.pairs:
+            if not pair.actor_model:
+                continue
+            with self.subTest(pair=pair.name):
+                row = self.make_actor_row(pair, "active", date_to=self.hours(48))
+                row.action_suspend(reason="audit")
+                row.action_resume()
+                row.action_change_window(date_to=self.hours(72), reason="longer")
+                other = self.make_actor_row(pair, "active")
+                history = row.with_user(self.manager_user).ov_event_ids
+                self.assertEqual(
+                    [(e.event, e.new_state) for e in history],
+                    [
+                        ("window_change", "active"),
+                        ("transition", "active"),
+                        ("transition", "suspended"),
+                        ("transition", "active"),
+                        ("create", "draft"),
+                    ],
+                )
+                self.assertFalse(history & other.ov_event_ids)
+                self.assertFalse(row.with_user(self.member_user).ov_event_ids)
+                membership = self.membership.with_user(self.manager_user)
+                self.assertEqual(membership.ov_event_ids.mapped("event"), ["transition", "create"])
+
+    def test_reminder_cron_once_per_row_and_closed_when_it_ends(self):
+        pair = next(pair for pair in self.pairs if pair.actor_model)
+        Reminder = self.env["ov.association.reminder"]
+        self.env["ir.config_parameter"].set_param("ov_association.reminder_days", "7")
+        sa = self.env["ov.sa"].create(
+            {"name": "Reminded", "code": "REMIND", "manager_id": self.manager_user.id}
+        )
+        self.make_membership(sa, self.actor)
+        soon, later = self.hours(72), self.hours(24 * 20)
+        ending = self.make_sa_row(pair, "active", sa=sa, date_to=soon)
+        child = self.make_actor_row(pair, "active", parent=ending, date_to=soon)
+        extended = self.make_sa_row(pair, "active", sa=sa, date_to=soon)
+        self.make_sa_row(pair, "active", sa=sa, date_to=later)  # outside the lead time
+        self.make_sa_row(pair, "active", sa=sa)  # open-ended
+        created, closed = Reminder._cron_remind_expiring_rows()
+        self.assertEqual((created, closed), (3, 0))
+        activities = self.env["mail.activity"].search(
+            [("res_model", "=", "ov.sa"), ("res_id", "=", sa.id)]
+        )
+        self.assertEqual(len(activities), 3)
+        self.assertEqual(set(activities.mapped("user_id")), {self.manager_user})
+        self.assertIn(ending.display_name, " ".join(activities.mapped("summary")))
+        self.assertEqual(Reminder._cron_remind_expiring_rows(), (0, 0))
+        # The row ends (its child with it) and another is extended: their
+        # activities are marked done, and nothing new is created for them.
+        ending.action_revoke(reason="no longer needed")
+        extended.action_change_window(date_to=later)
+        self.assertEqual(Reminder._cron_remind_expiring_rows(), (0, 3))
+        self.assertFalse(activities.exists())
+        self.assertEqual(child.state, "revoked")
+        self.assertEqual(Reminder.search_count([("sa_id", "=", sa.id), ("done", "=", False)]), 0)
+
+    def test_reports_cover_every_pair(self):
+        self.env["ov.association.report"]._ov_ensure_view()
+        for pair in self.pairs:
+            if not pair.actor_model:
+                continue
+            with self.subTest(pair=pair.name):
+                row = self.make_actor_row(pair, "active")
+                lines = self.env["ov.association.report"].search(
+                    [
+                        ("model", "in", (pair.sa_model, pair.actor_model)),
+                        ("res_id", "in", (row.id, row._ov_parent().id)),
+                    ]
+                )
+                self.assertEqual(
+                    sorted(
+                        (line.model, line.res_id, line.layer, line.sa_id, line.is_effective)
+                        for line in lines
+                    ),
+                    sorted(
+                        [
+                            (pair.sa_model, row._ov_parent().id, "sa", self.sa, True),
+                            (pair.actor_model, row.id, "actor", self.sa, True),
+                        ]
+                    ),
+                )
+                events = self.env["ov.association.event.report"].search(
+                    [("model", "=", pair.actor_model), ("res_id", "=", row.id)]
+                )
+                self.assertEqual(set(events.mapped("sa_id")), {self.sa})
+                self.assertEqual(set(events.mapped("actor_id")), {self.actor})
+
+    def test_audit_log_names_the_record(self):
+        pair = next(pair for pair in self.pairs if pair.actor_model)
+        row = self.make_actor_row(pair, "active")
+        event = self.events(row)[0].with_user(self.manager_user)
+        self.assertEqual(
+            (event.model_description, event.record_name),
+            (self.env[pair.actor_model]._description, row.display_name),
+        )
+
+    def test_expiry_batch_size_is_a_setting(self):
+        settings = self.env["res.config.settings"].create(
+            {"ov_reminder_days": 3, "ov_expiry_batch_size": 250}
+        )
+        settings.execute()
+        get = self.env["ir.config_parameter"].get_param
+        self.assertEqual(
+            (get("ov_association.reminder_days"), get("ov_association.expiry_batch_size")),
+            ("3", "250"),
+        )
+        self.assertEqual(self.env["ov.association.reminder"]._ov_lead_days(), 3)
+
+
+@tagged("post_install", "-at_install")
+class TestCockpitWebClient(HttpCase):
+    """Every new action and view loads through the web client's own calls."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.manager = new_test_user(
+            cls.env, "ov_cockpit_manager", groups="ov_association_base.group_ov_manager"
+        )
+
+    def test_actions_and_views_load(self):
+        self.authenticate("ov_cockpit_manager", "ov_cockpit_manager")
+        for xmlid in (
+            "ov_association_base.ov_association_report_action",
+            "ov_association_base.ov_association_expiring_action",
+            "ov_association_base.ov_association_event_report_action",
+            "ov_association_base.ov_association_event_action",
+            "ov_association_base.ov_association_handover_wizard_action",
+        ):
+            with self.subTest(action=xmlid):
+                action = self.make_jsonrpc_request(
+                    "/web/action/load", {"action_id": self.env.ref(xmlid).id}
+                )
+                self.assertEqual(action["res_model"], self.env.ref(xmlid).res_model)
+        calls = [
+            ("ov.association.report", "web_search_read",
+             {"domain": [], "specification": {"model_description": {}, "state": {}}}),
+            ("ov.association.report", "web_read_group",
+             {"domain": [], "groupby": ["sa_id", "state"], "fields": ["__count"]}),
+            ("ov.association.event.report", "web_read_group",
+             {"domain": [], "groupby": ["date:day", "event"], "fields": ["__count"]}),
+            ("ov.association.event", "web_search_read",
+             {"domain": [], "specification": {"model_description": {}, "record_name": {}},
+              "limit": 80}),
+            ("ov.sa", "web_search_read",
+             {"domain": [], "specification": {"ov_governed_summary": {}}, "limit": 80}),
+            ("ov.actor", "web_search_read",
+             {"domain": [], "specification": {"ov_reach_summary": {}}, "limit": 80}),
+        ]  # fmt: skip
+        for model in self.env["ov.sa.association.mixin"]._ov_concrete_models():
+            grouped = {"domain": [], "groupby": ["sa_id", "state"], "fields": ["__count"]}
+            calls.append((model, "web_read_group", grouped))
+            calls.append((model, "get_views",
+                          {"views": [[False, "form"], [False, "pivot"], [False, "graph"],
+                                     [False, "search"]]}))  # fmt: skip
+        for model, method, kwargs in calls:
+            with self.subTest(model=model, method=method):
+                self.make_jsonrpc_request(
+                    f"/web/dataset/call_kw/{model}/{method}",
+                    {"model": model, "method": method, "args": [], "kwargs": kwargs},
+                )
+        views = self.make_jsonrpc_request(
+            "/web/dataset/call_kw/ov.sa/get_views",
+            {"model": "ov.sa", "method": "get_views", "args": [],
+             "kwargs": {"views": [[False, "form"]]}},
+        )  # fmt: skip
+        self.assertIn('widget="ov_governance_summary"', views["views"]["form"]["arch"])
