@@ -8,6 +8,9 @@ an id is expected, a nested list where kinds are, text where a number is.
 
 import datetime
 
+# Record ids are PostgreSQL integers; limits and offsets are kept to the same range.
+MAX_ID = 2**31 - 1
+
 
 class ArgumentError(ValueError):
     """A bad argument of a public method; the message names it."""
@@ -23,9 +26,9 @@ def record_id(name, value, required=False):
         if required:
             raise ArgumentError(f"{name} is required: give the id of a record.")
         return None
-    if not _is_integer(value) or value <= 0:
+    if not _is_integer(value) or not 0 < value <= MAX_ID:
         raise ArgumentError(
-            f"{name} must be the id of a record (a positive integer), not {value!r}."
+            f"{name} must be the id of a record (a positive integer up to {MAX_ID}), not {value!r}."
         )
     return value
 
@@ -61,8 +64,8 @@ def count(name, value, default=None):
     """A non-negative integer (limit, offset); ``default`` when absent."""
     if value is None or value is False:
         return default
-    if not _is_integer(value) or value < 0:
-        raise ArgumentError(f"{name} must be a non-negative integer, not {value!r}.")
+    if not _is_integer(value) or not 0 <= value <= MAX_ID:
+        raise ArgumentError(f"{name} must be a non-negative integer up to {MAX_ID}, not {value!r}.")
     return value
 
 
@@ -108,5 +111,10 @@ def moment(name, value):
             f"{name} must be a date and time in UTC ('2026-03-31 17:00:00'), not {value!r}."
         )
     if value.tzinfo is not None:
-        value = value.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+        try:
+            value = value.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+        except OverflowError:
+            raise ArgumentError(
+                f"{name}: {value.isoformat()} is out of the range of dates in UTC."
+            ) from None
     return value.replace(microsecond=0)

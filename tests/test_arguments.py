@@ -104,3 +104,15 @@ def test_moment_normalised_to_utc_seconds(arguments, value, expected):
 def test_moment_refused_by_name(arguments, value):
     with pytest.raises(arguments.ArgumentError, match=r"^at must be a date and time in UTC"):
         arguments.moment("at", value)
+
+
+def test_ids_and_counts_stay_within_postgresql_integers(arguments):
+    assert arguments.record_id("target_id", 2**31 - 1) == 2**31 - 1
+    for name, check in (("target_id", arguments.record_id), ("limit", arguments.count)):
+        with pytest.raises(arguments.ArgumentError, match=f"^{name} must be"):
+            check(name, 2**31)
+
+
+def test_moment_out_of_range_is_named(arguments):
+    with pytest.raises(arguments.ArgumentError, match="^at: 0001-01-01T00:00:00\\+01:00 is out"):
+        arguments.moment("at", "0001-01-01T00:00:00+01:00")

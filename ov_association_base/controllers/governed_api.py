@@ -11,6 +11,8 @@ configured). Every answer is ``{"ok": true, "data": …}`` or
 ``"2026-03-31 17:00:00"`` or ISO 8601) for the answer as of then.
 """
 
+import inspect
+
 from odoo import http
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.http import request
@@ -33,6 +35,13 @@ class GovernedApi(http.Controller):
         pair = self._pair(model)
         if isinstance(pair, dict):
             return pair
+        missing = [
+            name
+            for name, parameter in inspect.signature(getattr(pair, method)).parameters.items()
+            if parameter.default is inspect.Parameter.empty and name not in params
+        ]
+        if missing:
+            return _error("invalid_argument", f"missing argument(s) {', '.join(missing)}")
         try:
             data = getattr(pair, method)(**params)
         except AccessError as error:

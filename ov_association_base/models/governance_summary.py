@@ -156,6 +156,8 @@ def _rows_action(env, model, mixin, domain, effective, name):
         "name": title,
         "res_model": model,
         "view_mode": "list,form,pivot,graph",
+        # Called through the ORM service, not a button: no server adds views.
+        "views": [(False, "list"), (False, "form"), (False, "pivot"), (False, "graph")],
         "domain": domain,
         "context": context,
     }

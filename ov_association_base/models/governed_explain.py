@@ -92,18 +92,20 @@ class OvGovernedExplainMixin(models.AbstractModel):
             paths = self._ov_explain_paths_at(target_id, actor, kinds, at)
         else:
             paths = self._ov_explain_paths_now(target_id, actor, kinds, moment)
-        return {
-            "allowed": allowed,
-            "target": {
-                "model": Target._name,
-                "id": target_id,
-                "name": target.display_name if readable else self.env._("Restricted record"),
-            },
-            "actor": {"id": actor.id, "name": actor.name},
-            "kinds": list(kinds) if kinds else None,
-            "at": fields.Datetime.to_string(moment),
-            "paths": paths,
-        }
+        return _no_none(
+            {
+                "allowed": allowed,
+                "target": {
+                    "model": Target._name,
+                    "id": target_id,
+                    "name": target.display_name if readable else self.env._("Restricted record"),
+                },
+                "actor": {"id": actor.id, "name": actor.name},
+                "kinds": list(kinds) if kinds else None,
+                "at": fields.Datetime.to_string(moment),
+                "paths": paths,
+            }
+        )
 
     @api.model
     @api.readonly
@@ -397,3 +399,15 @@ def _explain(values, now):
         if key in values:
             explained[key] = values[key]
     return explained
+
+
+def _no_none(value):
+    """``False`` where a value is absent, as Odoo answers: XML-RPC cannot
+    carry ``None``."""
+    if value is None:
+        return False
+    if isinstance(value, dict):
+        return {key: _no_none(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_no_none(item) for item in value]
+    return value

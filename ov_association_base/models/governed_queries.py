@@ -1,3 +1,5 @@
+import psycopg2
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
@@ -231,7 +233,22 @@ class OvGovernedQueryMixin(models.AbstractModel):
         order = self._ov_argument(arguments.text, "order", order)
         at = self._ov_moment(at)
         query = self._ov_governed_search(actor, sa, kinds, domain, limit, offset, order, at)
-        return self.env[self._ov_target_model()].browse(query)
+        Target = self.env[self._ov_target_model()]
+        if not domain:
+            return Target.browse(query)
+        try:
+            # Run here, in a savepoint: a domain whose values do not fit its
+            # fields fails in the database, and says so as a UserError.
+            with self.env.cr.savepoint(flush=False):
+                ids = query.get_result_ids()
+        except psycopg2.Error as error:
+            raise UserError(
+                self.env._(
+                    "domain: the database refused it (%(error)s).",
+                    error=(error.pgerror or str(error)).strip().splitlines()[0],
+                )
+            ) from None
+        return Target.browse(ids)
 
     def _ov_governed_search(
         self, actor, sa, kinds=None, domain=None, limit=None, offset=0, order=None, at=None
@@ -244,7 +261,7 @@ class OvGovernedQueryMixin(models.AbstractModel):
         Target = self.env[self._ov_target_model()]
         try:
             query = Target._search(domain or [], offset=offset, limit=limit)
-        except ValueError as error:  # an unknown field or operator
+        except (ValueError, TypeError, IndexError) as error:  # a malformed domain
             raise UserError(
                 self.env._("domain: %(error)s", error=error.args[0] if error.args else error)
             ) from None

@@ -12,7 +12,7 @@ statement per step for the whole recordset.
 import psycopg2.errors
 
 from odoo import fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from .. import arguments
@@ -44,13 +44,15 @@ class OvAssociationReassignMixin(models.AbstractModel):
         company; an actor without an effective membership in the row's SA.
         Returns ``{"reassigned": [[old id, new id], …]}``.
         """
-        actor = self._ov_new_actor(new_actor_id)
+        self = self._ov_distinct()
+        actor = self._ov_handover_record("new_actor_id", "ov.actor", new_actor_id)
         reason = self._ov_handover_argument(arguments.text, "reason", reason)
         date = self._ov_handover_moment(date)
         if not self:
             return {"reassigned": []}
         self._ov_lock_rows()
         self._ov_check_reassign(actor, date)
+        self._ov_check_after_history(date)
         successors = {}
         try:
             with self.env.cr.savepoint():
@@ -59,24 +61,6 @@ class OvAssociationReassignMixin(models.AbstractModel):
         except psycopg2.errors.UniqueViolation as error:
             raise self._ov_exclusivity_error(error) from None
         return {"reassigned": [[old.id, new.id] for old, new in successors.items()]}
-
-    def _ov_new_actor(self, new_actor_id):
-        new_actor_id = self._ov_handover_argument(
-            arguments.record_id, "new_actor_id", new_actor_id, required=True
-        )
-        actor = self.env["ov.actor"].browse(new_actor_id)
-        if not actor.exists():
-            raise UserError(
-                self.env._("new_actor_id: there is no actor with id %(id)s.", id=new_actor_id)
-            )
-        if not self.env.su and not actor._filtered_access("read"):
-            raise AccessError(
-                self.env._(
-                    "new_actor_id: you cannot read actor %(id)s (another company, or no access).",
-                    id=new_actor_id,
-                )
-            )
-        return actor
 
     def _ov_check_reassign(self, actor, date):
         """Every reason to refuse the handover of these rows to ``actor``."""
@@ -201,7 +185,10 @@ class OvAssociationReassignMixin(models.AbstractModel):
             )
         )
         why = self.env._("Reassigned to %(actor)s", actor=actor_label(actor))
-        self._ov_reassign_events(new_ids, states, actor, f"{why}: {reason}" if reason else why, now)
+        why = self._ov_dated_reason(f"{why}: {reason}" if reason else why, date)
+        # Dated when the handover takes effect: answers as of any moment since
+        # see the successor, and the slot is never empty.
+        self._ov_reassign_events(new_ids, states, actor, why, date)
         self.invalidate_recordset()
         return dict(zip(self, self.browse(new_ids), strict=True))
 

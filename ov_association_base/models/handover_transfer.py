@@ -11,10 +11,11 @@ reassignment (``handover_reassign``).
 import psycopg2.errors
 
 from odoo import models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import UserError
 
 from .. import arguments
 from .actor_subset_mixin import HANDOVER
+from .lifecycle_mixin import EventDate
 from .window_change import LIVE, clip
 
 
@@ -36,7 +37,8 @@ class OvAssociationTransferMixin(models.AbstractModel):
         not active or suspended, or whose window is not open at ``date``; the
         same SA; an SA of another company.
         """
-        sa = self._ov_new_sa(new_sa_id)
+        self = self._ov_distinct()
+        sa = self._ov_handover_record("new_sa_id", "ov.sa", new_sa_id)
         reason = self._ov_handover_argument(arguments.text, "reason", reason)
         date = self._ov_handover_moment(date)
         if not isinstance(keep_actor_rows, bool):
@@ -50,29 +52,17 @@ class OvAssociationTransferMixin(models.AbstractModel):
             return result
         self._ov_lock_rows()
         self._ov_check_transfer(sa, date)
+        self._ov_check_after_history(date)
         try:
             with self.env.cr.savepoint():
-                result = self._ov_do_transfer(sa, date, reason, keep_actor_rows)
+                # Every event of the transfer (the rows ended, their children,
+                # the successors) is dated when it takes effect.
+                dated = self.with_context(ov_event_date=EventDate(date))
+                result = dated._ov_do_transfer(sa, date, reason, keep_actor_rows)
                 self.env.flush_all()
         except psycopg2.errors.UniqueViolation as error:
             raise self._ov_exclusivity_error(error) from None
         return result
-
-    def _ov_new_sa(self, new_sa_id):
-        new_sa_id = self._ov_handover_argument(
-            arguments.record_id, "new_sa_id", new_sa_id, required=True
-        )
-        sa = self.env["ov.sa"].browse(new_sa_id)
-        if not sa.exists():
-            raise UserError(self.env._("new_sa_id: there is no SA with id %(id)s.", id=new_sa_id))
-        if not self.env.su and not sa._filtered_access("read"):
-            raise AccessError(
-                self.env._(
-                    "new_sa_id: you cannot read SA %(id)s (another company, or no access).",
-                    id=new_sa_id,
-                )
-            )
-        return sa
 
     def _ov_check_transfer(self, sa, date):
         self._ov_check_live("transferred")
@@ -119,7 +109,7 @@ class OvAssociationTransferMixin(models.AbstractModel):
             )
         child_states = {child: child.state for child in children}
         why = self.env._("Transferred to SA %(sa)s", sa=sa_label(sa))
-        why = f"{why}: {reason}" if reason else why
+        why = self._ov_dated_reason(f"{why}: {reason}" if reason else why, date)
         self._ov_system_write({"state": "expired", "date_to": date})
         self.env.flush_all()
         # The children end with their parent, as any expiry of it ends them.

@@ -12,6 +12,15 @@ from .. import policy
 from . import audit_sql, schema_sql
 
 
+class EventDate:
+    """Context value (``ov_event_date``) that dates the events a handover
+    writes at the moment it takes effect: an object, so no RPC client can
+    send one."""
+
+    def __init__(self, date):
+        self.date = date
+
+
 class OvAssociationLifecycleMixin(models.AbstractModel):
     """State machine, effective window and audit of a governed row.
 
@@ -409,6 +418,8 @@ class OvAssociationLifecycleMixin(models.AbstractModel):
         old_values = old_values or [False] * count
         new_values = new_values or [False] * count
         has_company = "company_id" in self._fields
+        dated = self.env.context.get("ov_event_date")
+        date = {"date": dated.date} if isinstance(dated, EventDate) else {}
         vals_list = [
             {
                 **record._ov_event_row(),
@@ -424,6 +435,7 @@ class OvAssociationLifecycleMixin(models.AbstractModel):
                 "reason": reason or False,
                 "user_id": self.env.uid,
                 "company_id": record.company_id.id if has_company else False,
+                **date,
             }
             for index, record in enumerate(self)
         ]

@@ -22,6 +22,8 @@ class OvActor(models.Model):
         ``{"rows": n, "by_model": {model: [[old, new], …]}}``.
         """
         self.ensure_one()
+        # Rights first: the preview reads memberships the caller may not.
+        self.check_access("write")
         preview = self._ov_hand_over_preview(successor_id, sa_id)
         if preview["missing_sas"]:
             raise UserError(

@@ -8,7 +8,7 @@ children of an SA row that it shortens.
 """
 
 from odoo import fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 from .. import arguments
@@ -38,6 +38,7 @@ class OvAssociationWindowChangeMixin(models.AbstractModel):
         future, or when an actor row would leave its parent's window.
         Shortening an SA row's window shortens its children's (audited).
         """
+        self = self._ov_distinct()
         reason = self._ov_handover_argument(arguments.text, "reason", reason)
         self._ov_lock_rows()
         windows = self._ov_plan_windows(date_from, date_to)
@@ -199,6 +200,32 @@ class OvAssociationWindowChangeMixin(models.AbstractModel):
                 self.env._("%(model)s: %(error)s", model=self._description, error=error)
             ) from None
 
+    def _ov_handover_record(self, argument, model, value):
+        """The record of ``model`` a handover names (the new actor or SA):
+        an id of a record that exists and that the caller may read."""
+        record_id = self._ov_handover_argument(arguments.record_id, argument, value, required=True)
+        record = self.env[model].browse(record_id)
+        if not record.exists():
+            raise UserError(
+                self.env._(
+                    "%(argument)s: there is no %(model)s with id %(id)s.",
+                    argument=argument,
+                    model=record._description,
+                    id=record_id,
+                )
+            )
+        if not self.env.su and not record._filtered_access("read"):
+            raise AccessError(
+                self.env._(
+                    "%(argument)s: you cannot read %(model)s %(id)s (another company, or no "
+                    "access).",
+                    argument=argument,
+                    model=record._description,
+                    id=record_id,
+                )
+            )
+        return record
+
     def _ov_handover_moment(self, date):
         """When a handover takes effect: ``date`` (now or past, UTC) or now."""
         moment = self._ov_handover_argument(arguments.moment, "date", date)
@@ -212,6 +239,43 @@ class OvAssociationWindowChangeMixin(models.AbstractModel):
                 )
             )
         return moment or now
+
+    def _ov_distinct(self):
+        """These rows, each once: a handover given an id twice acts once."""
+        return self.browse(tuple(dict.fromkeys(self._ids)))
+
+    def _ov_check_after_history(self, date):
+        """A handover dated in the past is recorded at that moment: it may not
+        come before what the log already says of the rows."""
+        self.env.cr.execute(
+            "SELECT res_id, max(date) FROM ov_association_event"
+            " WHERE model = %s AND res_id IN %s GROUP BY res_id",
+            [self._name, tuple(self.ids)],
+        )
+        latest = dict(self.env.cr.fetchall())
+        for record in self:
+            if latest.get(record.id) and latest[record.id] > date:
+                raise UserError(
+                    self.env._(
+                        "%(record)s: its history has an event at %(last)s; a handover "
+                        "cannot be dated before it (%(date)s).",
+                        record=record.display_name,
+                        last=fields.Datetime.to_string(latest[record.id]),
+                        date=fields.Datetime.to_string(date),
+                    )
+                )
+
+    def _ov_dated_reason(self, reason, date):
+        """The reason of a handover recorded for a past moment says so."""
+        now = fields.Datetime.now()
+        if date >= now:
+            return reason
+        recorded = self.env._(
+            "Recorded at %(now)s for %(date)s",
+            now=fields.Datetime.to_string(now),
+            date=fields.Datetime.to_string(date),
+        )
+        return f"{recorded}: {reason}"
 
     def _ov_check_handover_window(self, date):
         """The rows' windows must be open at ``date``, where the handover cuts them."""

@@ -64,6 +64,8 @@ class TestCockpit(ConformanceCase):
                 action = sa.with_user(self.manager_user).action_open_governed_rows(pair.sa_model)
                 opened = self.env[pair.sa_model].search(action["domain"])
                 self.assertEqual(len(opened), 2)
+                # Opened by the widget through the ORM service: views given.
+                self.assertEqual(action["views"][0], (False, "list"))
                 action = sa.action_open_governed_rows(pair.sa_model, effective=False)
                 self.assertEqual(self.env[pair.sa_model].search_count(action["domain"]), 5)
 

@@ -197,3 +197,25 @@ class TestExplain(ConformanceCase):
                     )
                     self.assertEqual((explained["allowed"], explained["paths"]), (False, []))
                     self.assertFalse(Managed.search_reaching_actors(target.id, at=at))
+
+    def test_explanations_carry_no_none(self):
+        """XML-RPC cannot carry None: absent values are False, as Odoo answers."""
+
+        def nones(value):
+            if isinstance(value, dict):
+                return sum(nones(item) for item in value.values())
+            if isinstance(value, list):
+                return sum(nones(item) for item in value)
+            return int(value is None)
+
+        for pair in self.pairs:
+            if not pair.actor_model:
+                continue
+            with self.subTest(pair=pair.name):
+                row = self.make_actor_row(pair, "active")
+                target = row._ov_parent()[row._ov_parent()._ov_target_field]
+                Sa = self.env[pair.sa_model]
+                for at in (None, fields.Datetime.now()):
+                    explained = Sa.explain_governed(target.id, actor_id=self.actor.id, at=at)
+                    self.assertEqual(nones(explained), 0)
+                    self.assertIs(explained["kinds"], False)

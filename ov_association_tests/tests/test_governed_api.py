@@ -120,6 +120,13 @@ class TestGovernedApi(HttpCase):
                 {"model": "ov.test.target", "target_id": 1, "actor_id": self.peer_actor.id},
                 "access_denied",
             ),
+            # Found by a hostile RPC pass: each was a traceback before.
+            ({"model": "ov.test.target"}, "invalid_argument"),
+            ({"model": "ov.test.target", "target_id": 2**31}, "invalid_argument"),
+            (
+                {"model": "ov.test.target", "target_id": 1, "at": "0001-01-01T00:00:00+01:00"},
+                "invalid_argument",
+            ),
         ]
         for params, code in cases:
             with self.subTest(params=params):
@@ -127,6 +134,19 @@ class TestGovernedApi(HttpCase):
                 self.assertIs(answer["ok"], False)
                 self.assertEqual(answer["error"]["code"], code)
                 self.assertNotIn("Traceback", answer["error"]["message"])
+
+    def test_bad_searches_are_named_not_tracebacks(self):
+        for params in (
+            {"target_ids": [1, 2**31]},
+            {"limit": 10**30},
+            {"domain": [123]},
+            {"domain": [["id", "=", "abc"]]},
+        ):
+            route = "/ov/v1/check_many" if "target_ids" in params else "/ov/v1/targets"
+            with self.subTest(params=params):
+                answer = self.call(route, model="ov.test.target", **params)
+                self.assertEqual(answer["ok"], False)
+                self.assertEqual(answer["error"]["code"], "invalid_argument")
 
     def test_a_key_is_required(self):
         response = self.url_open(

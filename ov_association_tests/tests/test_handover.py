@@ -2,6 +2,8 @@
 
 from datetime import timedelta
 
+from freezegun import freeze_time
+
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
@@ -28,7 +30,8 @@ class TestHandover(ConformanceCase):
             if not pair.actor_model:
                 continue
             with self.subTest(pair=pair.name):
-                row = self.make_actor_row(pair, "active", date_to=self.hours(48))
+                end = fields.Datetime.to_datetime(self.hours(48))
+                row = self.make_actor_row(pair, "active", date_to=end)
                 parent = row._ov_parent()
                 target = parent[parent._ov_target_field]
                 Sa = self.env[pair.sa_model]
@@ -42,7 +45,7 @@ class TestHandover(ConformanceCase):
                 )
                 self.assertEqual((row.reassigned_to_id, new.reassigned_from_id), (new.id, row.id))
                 self.assertEqual(row.date_to, new.date_from)
-                self.assertEqual(new.date_to, fields.Datetime.to_datetime(self.hours(48)))
+                self.assertEqual(new.date_to, end)
                 self.assertEqual(new._ov_parent(), parent)
                 # The slot changed hands: the old actor no longer reaches, the new one does.
                 self.assertIs(Sa.check_governed(target.id, actor_id=self.actor.id), False)
@@ -122,7 +125,7 @@ class TestHandover(ConformanceCase):
                 ("foreign company", row, outsider_company.id, {}, "belongs to company"),
                 ("future date", row, self.successor.id, {"date": self.hours(2)}, "future"),
                 ("bad id", row, "seven", {}, "new_actor_id must be"),
-                ("unknown id", row, 999999999, {}, "no actor with id"),
+                ("unknown id", row, 999999999, {}, "no Governance actor with id 999999999"),
                 ("bad reason", row, self.successor.id, {"reason": 12}, "reason must be a text"),
             ]
             for name, target_row, actor_id, kwargs, message in cases:
@@ -346,3 +349,60 @@ class TestHandover(ConformanceCase):
                     "reassigned_from_id": row.id,
                 }
             )
+
+    # ------------------------------------------------------------------
+    # Found by a hostile RPC pass (closing note of issue 12)
+    # ------------------------------------------------------------------
+    def test_an_id_given_twice_is_handed_over_once(self):
+        for pair in self.pairs:
+            if not pair.actor_model:
+                continue
+            with self.subTest(pair=pair.name):
+                row = self.make_actor_row(pair, "active")
+                twice = row.browse([row.id, row.id])
+                done = twice.action_reassign(self.successor.id)
+                self.assertEqual(len(done["reassigned"]), 1)
+                Actor = self.env[pair.actor_model]
+                self.assertEqual(Actor.search_count([("reassigned_from_id", "=", row.id)]), 1)
+                parent = self.make_sa_row(pair, "active")
+                done = parent.browse([parent.id, parent.id]).action_transfer(self.other_sa.id)
+                self.assertEqual(len(done["transferred"]), 1)
+                Sa = self.env[pair.sa_model]
+                self.assertEqual(Sa.search_count([("reassigned_from_id", "=", parent.id)]), 1)
+
+    def test_hand_over_checks_rights_before_anything(self):
+        pair = next(pair for pair in self.pairs if pair.actor_model)
+        self.make_actor_row(pair, "active")
+        # A plain user learns nothing of memberships: refused first, whoever
+        # the successor is.
+        for successor in (self.outsider, self.successor):
+            with self.subTest(successor=successor.name), self.assertRaises(AccessError):
+                self.actor.with_user(self.member_user).action_hand_over(successor.id)
+
+    def test_a_backdated_reassignment_is_what_the_log_says(self):
+        """Recorded for a past moment, a reassignment is dated then: answers as
+        of a moment since see the successor; one before the row's own history
+        is refused."""
+        start = fields.Datetime.now() - timedelta(hours=3)
+        for pair in self.pairs:
+            if not pair.actor_model:
+                continue
+            with self.subTest(pair=pair.name):
+                with freeze_time(start):
+                    row = self.make_actor_row(pair, "active")
+                target_id = row._ov_parent()[row._ov_parent()._ov_target_field].id
+                with self.assertRaisesRegex(UserError, "cannot be dated before"):
+                    row.action_reassign(self.successor.id, date=start - timedelta(hours=1))
+                row.action_reassign(self.successor.id, date=start + timedelta(hours=1))
+                Sa = self.env[pair.sa_model]
+                before, after = start + timedelta(minutes=30), start + timedelta(hours=2)
+                self.assertEqual(
+                    [
+                        Sa.check_governed(target_id, actor_id=actor.id, at=moment)
+                        for moment in (before, after)
+                        for actor in (self.actor, self.successor)
+                    ],
+                    [True, False, False, True],
+                )
+                (ended,) = self.events(row, event="reassign")
+                self.assertTrue(ended.reason.startswith("Recorded at "))
