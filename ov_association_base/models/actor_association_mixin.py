@@ -2,7 +2,7 @@ from odoo import models
 from odoo.tools import SQL
 
 from .. import policy
-from . import audit_sql, schema_sql
+from . import audit_sql, reach_functions, schema_sql
 
 
 class OvActorAssociationMixin(models.AbstractModel):
@@ -86,6 +86,7 @@ class OvActorAssociationMixin(models.AbstractModel):
                 SQL.identifier(self._table),
             ),
         )
+        reach_functions.install_actor_functions(cr, self._table)
 
     def _ov_live_sql(self, alias):
         # The generated column is the row's state, its parent's and the

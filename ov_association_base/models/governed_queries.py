@@ -6,6 +6,7 @@ from odoo.tools import SQL
 
 from .. import arguments
 from ..arguments import ArgumentError
+from . import reach_functions, schema_sql
 
 MANAGER_GROUP = "ov_association_base.group_ov_manager"
 
@@ -65,6 +66,9 @@ class OvGovernedQueryMixin(models.AbstractModel):
                 at=at,
             )
         now = fields.Datetime.now()
+        cached = self._ov_cached_target_query(actor, sa, kinds, target_id, now)
+        if cached is not None:
+            return self._ov_expand_target_query(cached)
         if actor:
             actor_model = self._ov_actor_model()
             if actor_model is None:
@@ -93,6 +97,30 @@ class OvGovernedQueryMixin(models.AbstractModel):
         if target_id:
             conditions.append(SQL("%s = %s", SQL.identifier(table, column), target_id))
         return self._ov_expand_target_query(self._ov_rows_query(Model, column, conditions))
+
+    def _ov_cached_target_query(self, actor, sa, kinds, target_id, now):
+        """The plan-cached function of this read (``reach_functions``), where
+        one serves it: the superuser's reads (no record rule to add), without
+        ``kinds``, for an actor alone or an SA alone. None otherwise."""
+        if (
+            not self.env.su
+            or kinds
+            or target_id
+            or bool(actor) == bool(sa)
+            or self.env.context.get("ov_literal_sql")  # the other form, for comparison
+        ):
+            return None
+        now_us = schema_sql.epoch_us(now)
+        if actor:
+            actor_model = self._ov_actor_model()
+            if actor_model is None:
+                return None
+            function = reach_functions.name("ids", actor_model._table)
+            subject = actor.id
+        else:
+            function = reach_functions.name("scope", self._table)
+            subject = sa.id
+        return SQL("(SELECT * FROM %s(%s, %s))", SQL.identifier(function), subject, now_us)
 
     def _ov_expand_target_query(self, subquery, at=None):
         """Override to widen governed ids to a collection (e.g. child locations);
@@ -303,6 +331,23 @@ class OvGovernedQueryMixin(models.AbstractModel):
         Override together with ``_ov_expand_target_query``: a collection also
         covers records that have no association row of their own.
         """
+        actor_model = self._ov_actor_model()
+        if (
+            self.env.su
+            and not kinds
+            and not at
+            and actor
+            and actor_model is not None
+            and not self.env.context.get("ov_literal_sql")
+        ):
+            # The plan-cached probe (reach_functions): same rows, planned once.
+            return SQL(
+                "SELECT %s(%s, %s, %s)",
+                SQL.identifier(reach_functions.name("check", actor_model._table)),
+                actor.id,
+                target_id,
+                schema_sql.epoch_us(fields.Datetime.now()),
+            )
         return SQL(
             "SELECT EXISTS %s",
             self._ov_target_query(actor=actor, kinds=kinds, target_id=target_id, at=at),

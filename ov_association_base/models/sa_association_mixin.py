@@ -3,7 +3,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from .. import policy
-from . import schema_sql
+from . import reach_functions, schema_sql
 
 
 class OvSaAssociationMixin(models.AbstractModel):
@@ -91,6 +91,12 @@ class OvSaAssociationMixin(models.AbstractModel):
             ),
         )
         self._ov_install_deletion_triggers()
+        reach_functions.install_scope_function(
+            self.env.cr,
+            self._table,
+            self._ov_target_field,
+            self._fields[self._ov_target_field].required,
+        )
 
     # ------------------------------------------------------------------
     # Layer rules

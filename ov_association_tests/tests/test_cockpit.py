@@ -113,6 +113,7 @@ class TestCockpit(ConformanceCase):
         pair = next(pair for pair in self.pairs if pair.actor_model)
         Reminder = self.env["ov.association.reminder"]
         self.env["ir.config_parameter"].set_param("ov_association.reminder_days", "7")
+        Reminder._cron_remind_expiring_rows()  # whatever the database already holds
         sa = self.env["ov.sa"].create(
             {"name": "Reminded", "code": "REMIND", "manager_id": self.manager_user.id}
         )

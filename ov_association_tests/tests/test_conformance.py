@@ -410,7 +410,8 @@ class TestConformance(ConformanceCase):
             with self.subTest(rule="answered by a subquery", pair=pair.name):
                 query = Sa._ov_target_query(actor=self.actor)
                 self.assertIsInstance(query, SQL)
-                self.assertIn(f'"{self.env[pair.actor_model]._table}"', query.code)
+                # The actor table, or its plan-cached reach function (named after it).
+                self.assertIn(self.env[pair.actor_model]._table, query.code)
                 as_member = Sa.with_user(self.member_user)
                 as_member.search_governed_targets()
                 self.env.flush_all()

@@ -11,6 +11,8 @@ from odoo import fields
 from odoo.tests import tagged
 from odoo.tools import SQL
 
+from odoo.addons.ov_association_base.models import reach_functions
+
 from .common import ConformanceCase
 
 
@@ -34,6 +36,9 @@ class TestQueryPlans(ConformanceCase):
                 for model, column in ((Sa, "sa_id"), (Actor, "actor_id")):
                     self.env.cr.execute(f'DROP INDEX IF EXISTS "{model._table}__{column}_index"')
                 reach_index = f"{Actor._table}_ov_reach_actor_idx"
+                # The literal SQL (the plan-cached functions run the same
+                # statements, where EXPLAIN cannot see into them).
+                Sa = Sa.with_context(ov_literal_sql=True)
                 mine = self._plan(Sa._ov_target_query(actor=self.actor))
                 self.assertIn(reach_index, mine, mine)
                 page = self._plan(Sa._ov_governed_search(self.actor, None, limit=80).select())
@@ -45,6 +50,58 @@ class TestQueryPlans(ConformanceCase):
                 target = self.make_actor_row(pair, "active")._ov_parent()[Sa._ov_target_field]
                 check = self._plan(Sa._ov_check_query(self.actor, target.id))
                 self.assertIn(reach_index, check, check)
+
+    def test_plan_cached_and_literal_forms_return_the_same_rows(self):
+        """Conformance: the superuser's reads run through plan-cached
+        functions (reach_functions); they answer what the literal SQL does."""
+        for pair in self.pairs:
+            if not pair.actor_model:
+                continue
+            Sa = self.env[pair.sa_model]
+            with self.subTest(pair=pair.name):
+                rows = [
+                    self.make_actor_row(pair, "active"),
+                    self.make_actor_row(pair, "suspended"),
+                    self.make_actor_row(pair, "expired"),
+                    self.make_actor_row(pair, "active", date_from=self.hours(1)),
+                    self.make_actor_row(pair, "active", date_to=self.hours(1)),
+                ]
+                suspended = self.make_actor_row(pair, "active")
+                suspended._ov_parent().action_suspend()
+                rows.append(suspended)
+                targets = [r._ov_parent()[r._ov_parent()._ov_target_field].id for r in rows]
+                literal = Sa.with_context(ov_literal_sql=True)
+
+                def ids(Model, **subject):
+                    self.env.cr.execute(
+                        SQL(
+                            "SELECT array_agg(id ORDER BY id) FROM %s AS governed(id)",
+                            Model._ov_target_query(**subject),
+                        )
+                    )
+                    return self.env.cr.fetchone()[0]
+
+                self.assertIn("ov_association_reach_", Sa._ov_target_query(actor=self.actor).code)
+                for subject in ({"actor": self.actor}, {"sa": self.sa}):
+                    self.assertEqual(ids(Sa, **subject), ids(literal, **subject))
+                checks = []
+                for model in (Sa, literal):
+                    answers = []
+                    for target in targets:
+                        self.env.cr.execute(model._ov_check_query(self.actor, target))
+                        answers.append(self.env.cr.fetchone()[0])
+                    checks.append(answers)
+                self.assertEqual(checks[0], [True, False, False, False, True, False])
+                self.assertEqual(checks[0], checks[1])
+
+    def test_uninstall_drops_the_reach_functions(self):
+        count = "SELECT count(*) FROM pg_proc WHERE proname LIKE 'ov\\_association\\_reach\\_%%'"
+        self.env.cr.execute(count)
+        expected = sum(3 if pair.actor_model else 1 for pair in self.pairs)
+        self.assertEqual(self.env.cr.fetchone()[0], expected)
+        reach_functions.drop_all(self.env.cr)  # what the uninstall hook runs
+        self.env.cr.execute(count)
+        self.assertEqual(self.env.cr.fetchone()[0], 0)
 
     def test_answers_as_of_a_moment_use_the_event_indexes(self):
         """Each as-of shape finds its rows through the index of what it starts
