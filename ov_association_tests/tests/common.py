@@ -35,6 +35,10 @@ def discover_pairs(env):
     return pairs
 
 
+# Which of state_mix_targets the actor reaches, in order.
+STATE_MIX_REACHED = [True, False, False, False, True, False]
+
+
 class ConformanceCase(TransactionCase):
     """Governance fixtures shared by every rule of the conformance suite."""
 
@@ -169,6 +173,22 @@ class ConformanceCase(TransactionCase):
         for method in path:
             getattr(row, method)()
         return row
+
+    def state_mix_targets(self, pair):
+        """Targets of six actor rows, one per case a governed read must tell
+        apart; the actor reaches exactly ``STATE_MIX_REACHED`` of them:
+        active, suspended, expired, not started yet, ending within the hour,
+        under a suspended parent."""
+        rows = [
+            self.make_actor_row(pair, "active"),
+            self.make_actor_row(pair, "suspended"),
+            self.make_actor_row(pair, "expired"),
+            self.make_actor_row(pair, "active", date_from=self.hours(1)),
+            self.make_actor_row(pair, "active", date_to=self.hours(1)),
+            self.make_actor_row(pair, "active"),
+        ]
+        rows[-1]._ov_parent().action_suspend()
+        return [row._ov_parent()[row._ov_parent()._ov_target_field].id for row in rows]
 
     def events(self, records, **filters):
         domain = [("model", "=", records._name), ("res_id", "in", records.ids)]

@@ -11,7 +11,7 @@ from odoo.tests import tagged
 from odoo.addons.ov_association_base import policy
 from odoo.addons.ov_association_base.models.governed_history import snapshot_rows
 
-from .common import ConformanceCase
+from .common import STATE_MIX_REACHED, ConformanceCase
 
 # The moments asked about: half a minute after each step of the timeline
 # (step -1: before anything happened).
@@ -161,23 +161,13 @@ class TestAsOf(ConformanceCase):
         for pair in self.pairs:
             if not pair.actor_model:
                 continue
-            rows = [
-                self.make_actor_row(pair, "active"),
-                self.make_actor_row(pair, "suspended"),
-                self.make_actor_row(pair, "expired"),
-                self.make_actor_row(pair, "active", date_from=self.hours(1)),
-                self.make_actor_row(pair, "active", date_to=self.hours(1)),
-            ]
-            suspended_parent = self.make_actor_row(pair, "active")
-            suspended_parent._ov_parent().action_suspend()
-            rows.append(suspended_parent)
-            targets = [row._ov_parent()[row._ov_parent()._ov_target_field].id for row in rows]
+            targets = self.state_mix_targets(pair)
             Sa = self.env[pair.sa_model].with_user(self.member_user)
             now = fields.Datetime.now()
             with self.subTest(pair=pair.name):
                 self.assertEqual(
                     [Sa.check_governed(t, at=now) for t in targets],
-                    [True, False, False, False, True, False],
+                    STATE_MIX_REACHED,
                 )
                 self.assertEqual(
                     [Sa.check_governed(t, at=now) for t in targets],
