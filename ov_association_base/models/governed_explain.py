@@ -3,30 +3,16 @@ from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
 from .. import arguments
+from .explain_values import (
+    effective_at,
+    explain_row,
+    live_values,
+    logged_values,
+    reason_of,
+    without_none,
+)
 
 MANAGER_GROUP = "ov_association_base.group_ov_manager"
-
-# Why a row, a membership or a path does not grant (machine code → sentence).
-REASONS = {
-    "state_draft": "The row is a draft: it was never activated.",
-    "state_suspended": "The row is suspended.",
-    "state_expired": "The row has expired.",
-    "state_revoked": "The row was revoked.",
-    "window_not_started": "Its effective window has not started yet.",
-    "window_ended": "Its effective window has ended.",
-    "parent_not_effective": "Its SA association does not grant anything now.",
-    "target_deleted": "The governed record was deleted; the row governs nothing.",
-    "not_a_member": "The actor holds no membership in this SA.",
-    "membership_not_effective": "The actor's membership in this SA is not effective.",
-    "kind_filtered": "Its kind is not among the kinds asked about.",
-    "covered_by_ancestor": "The row governs an ancestor, whose scope covers this record.",
-    "no_actor_row": "The actor has no row under this SA association.",
-}
-
-
-def _reason(code):
-    """A reason code with its sentence (English: codes are the stable API)."""
-    return {"code": code, "message": REASONS[code]}
 
 
 class OvGovernedExplainMixin(models.AbstractModel):
@@ -92,7 +78,7 @@ class OvGovernedExplainMixin(models.AbstractModel):
             paths = self._ov_explain_paths_at(target_id, actor, kinds, at)
         else:
             paths = self._ov_explain_paths_now(target_id, actor, kinds, moment)
-        return _no_none(
+        return without_none(
             {
                 "allowed": allowed,
                 "target": {
@@ -195,19 +181,21 @@ class OvGovernedExplainMixin(models.AbstractModel):
                 # (their own actor, or a manager's question).
                 parent_live = bool(row[self._ov_target_field])
                 children = [
-                    _values(child, parent_live=parent_live and child.ov_parent_state == "active")
+                    live_values(
+                        child, parent_live=parent_live and child.ov_parent_state == "active"
+                    )
                     for child in actor_model.sudo().search(
                         [(actor_model._ov_parent_field, "=", row.id), ("actor_id", "=", actor.id)],
                         order="id",
                     )
                 ]
                 memberships = [
-                    _values(membership)
+                    live_values(membership)
                     for membership in self.env["ov.sa.membership"]
                     .sudo()
                     .search([("sa_id", "=", row.sa_id.id), ("actor_id", "=", actor.id)])
                 ]
-            sa_values = _values(row)
+            sa_values = live_values(row)
             sa_values["covers"] = row[self._ov_target_field].id == target_id
             paths.append(self._ov_explain_path(sa_values, children, memberships, kinds, now))
         return paths
@@ -252,7 +240,7 @@ class OvGovernedExplainMixin(models.AbstractModel):
                 for row in sa_rows
                 if children.get(row["res_id"])
                 or any(
-                    _effective_at(membership, at)
+                    effective_at(membership, at)
                     for membership in memberships.get(row["row_sa_id"], ())
                 )
             ]
@@ -267,17 +255,17 @@ class OvGovernedExplainMixin(models.AbstractModel):
         paths = []
         for row in sa_rows:
             parent_live = row["row_state"] == "active" and bool(row["row_target_id"])
-            sa_values = _values_at(self._name, row, sa_names)
+            sa_values = logged_values(self._name, row, sa_names)
             sa_values["covers"] = row["row_target_id"] == target_id
             paths.append(
                 self._ov_explain_path(
                     sa_values,
                     [
-                        _values_at(actor_model._name, child, sa_names, parent_live=parent_live)
+                        logged_values(actor_model._name, child, sa_names, parent_live=parent_live)
                         for child in children.get(row["res_id"], [])
                     ],
                     [
-                        _values_at("ov.sa.membership", membership, sa_names)
+                        logged_values("ov.sa.membership", membership, sa_names)
                         for membership in sorted(
                             memberships.get(row["row_sa_id"], []),
                             key=lambda m: m["res_id"],
@@ -295,119 +283,28 @@ class OvGovernedExplainMixin(models.AbstractModel):
 
         ``memberships`` newest first; the effective one (or the newest) is shown.
         """
-        sa_row = _explain(sa_values, now)
+        sa_row = explain_row(sa_values, now)
         if not sa_values["covers"]:
-            sa_row["reasons"].append(_reason("covered_by_ancestor"))
+            sa_row["reasons"].append(reason_of("covered_by_ancestor"))
         path = {"sa_row": sa_row, "actor_rows": [], "membership": None, "effective": False}
         for child in children:
-            explained = _explain(child, now)
+            explained = explain_row(child, now)
             if not child["parent_live"]:
                 explained["effective"] = False
-                explained["reasons"].append(_reason("parent_not_effective"))
+                explained["reasons"].append(reason_of("parent_not_effective"))
             if kinds and child["kind"] not in kinds:
                 explained["effective"] = False
-                explained["reasons"].append(_reason("kind_filtered"))
+                explained["reasons"].append(reason_of("kind_filtered"))
             path["actor_rows"].append(explained)
         if memberships:
-            explained = [_explain(membership, now) for membership in memberships]
+            explained = [explain_row(membership, now) for membership in memberships]
             effective = [membership for membership in explained if membership["effective"]]
             path["membership"] = (effective or explained)[0]
             if not effective:
-                path["membership"]["reasons"].append(_reason("membership_not_effective"))
+                path["membership"]["reasons"].append(reason_of("membership_not_effective"))
         else:
-            path["membership"] = {"effective": False, "reasons": [_reason("not_a_member")]}
+            path["membership"] = {"effective": False, "reasons": [reason_of("not_a_member")]}
         path["effective"] = any(child["effective"] for child in path["actor_rows"])
         if not path["actor_rows"]:
-            path["reasons"] = [_reason("no_actor_row")]
+            path["reasons"] = [reason_of("no_actor_row")]
         return path
-
-
-def _values(row, parent_live=True):
-    """What an explanation says of a live row or membership."""
-    values = {
-        "model": row._name,
-        "id": row.id,
-        "state": row.state,
-        "date_from": row.date_from,
-        "date_to": row.date_to,
-        "parent_live": parent_live,
-        "has_target": True,
-    }
-    if "association_kind" in row._fields:
-        values["kind"] = row.association_kind
-    target_field = getattr(row, "_ov_target_field", None)
-    if target_field:
-        values["has_target"] = bool(row[target_field])
-    if "sa_id" in row._fields:
-        # sudo: the SA of a row the answer shows is named with it.
-        values["sa"] = {"id": row.sa_id.id, "name": row.sa_id.sudo().display_name}
-    return values
-
-
-def _values_at(model_name, row, sa_names, parent_live=True):
-    """What an explanation says of a row rebuilt from the log."""
-    values = {
-        "model": model_name,
-        "id": row["res_id"],
-        "state": row["row_state"],
-        "date_from": row["row_date_from"],
-        "date_to": row["row_date_to"],
-        "parent_live": parent_live,
-        # Only the SA layer records a target; it is emptied when the record goes.
-        "has_target": row["row_parent_id"] is not None
-        or row["row_actor_id"] is not None
-        or row["row_target_id"] is not None,
-    }
-    if model_name != "ov.sa.membership":
-        values["kind"] = row["row_kind"]
-    if row["row_sa_id"]:
-        values["sa"] = {"id": row["row_sa_id"], "name": sa_names.get(row["row_sa_id"], "?")}
-    return values
-
-
-def _effective_at(row, at):
-    return (
-        row["row_state"] == "active"
-        and (not row["row_date_from"] or row["row_date_from"] <= at)
-        and (not row["row_date_to"] or row["row_date_to"] > at)
-    )
-
-
-def _explain(values, now):
-    """A row or membership: what it is, and why it does not grant."""
-    reasons = []
-    if values["state"] != "active":
-        reasons.append(_reason(f"state_{values['state']}"))
-    if values["date_from"] and values["date_from"] > now:
-        reasons.append(_reason("window_not_started"))
-    if values["date_to"] and values["date_to"] <= now:
-        reasons.append(_reason("window_ended"))
-    if not values["has_target"]:
-        reasons.append(_reason("target_deleted"))
-    explained = {
-        "model": values["model"],
-        "id": values["id"],
-        "state": values["state"],
-        "date_from": fields.Datetime.to_string(values["date_from"])
-        if values["date_from"]
-        else None,
-        "date_to": fields.Datetime.to_string(values["date_to"]) if values["date_to"] else None,
-        "effective": not reasons,
-        "reasons": reasons,
-    }
-    for key in ("kind", "sa"):
-        if key in values:
-            explained[key] = values[key]
-    return explained
-
-
-def _no_none(value):
-    """``False`` where a value is absent, as Odoo answers: XML-RPC cannot
-    carry ``None``."""
-    if value is None:
-        return False
-    if isinstance(value, dict):
-        return {key: _no_none(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_no_none(item) for item in value]
-    return value
