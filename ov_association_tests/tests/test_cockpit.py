@@ -173,6 +173,35 @@ class TestCockpit(ConformanceCase):
                 self.assertEqual(set(events.mapped("sa_id")), {self.sa})
                 self.assertEqual(set(events.mapped("actor_id")), {self.actor})
 
+    def test_reports_keep_to_the_readers_companies(self):
+        """A manager of one company sees no line of another's rows, in either
+        report nor among the reminders."""
+        self.env["ov.association.report"]._ov_ensure_view()
+        abroad = self.env["ov.sa"].create(
+            {
+                "name": "Cockpit abroad",
+                "code": "CK-AB",
+                "company_id": self.other_company.id,
+                "manager_id": self.env.user.id,
+            }
+        )
+        pair = next(pair for pair in self.pairs if pair.actor_model)
+        target = self.make_target(pair, company=self.other_company)
+        row = self.make_sa_row(pair, "active", target=target, sa=abroad, date_to=self.hours(24))
+        self.env["ov.association.reminder"]._cron_remind_expiring_rows()
+        domain = [("sa_id", "=", abroad.id)]
+        for model in (
+            "ov.association.report",
+            "ov.association.event.report",
+            "ov.association.reminder",
+        ):
+            with self.subTest(model=model):
+                self.assertTrue(self.env[model].search_count(domain))  # the rows are there
+                self.assertEqual(
+                    self.env[model].with_user(self.manager_user).search_count(domain), 0
+                )
+        self.assertTrue(row)
+
     def test_audit_log_names_the_record(self):
         pair = next(pair for pair in self.pairs if pair.actor_model)
         row = self.make_actor_row(pair, "active")
