@@ -25,6 +25,7 @@ def run(
     output_dir,
     migration_sizes="1000000",
     sections="reads,explain,writes,handover,migration",
+    governed=0,
 ):
     os.makedirs(output_dir, exist_ok=True)
     with pg.server() as server, tempfile.TemporaryDirectory(prefix="ov-bench-") as tmp:
@@ -61,6 +62,8 @@ def run(
                     migration_sizes,
                     "--sections",
                     sections,
+                    "--governed",
+                    str(governed),
                     "--output",
                     output,
                 ],
@@ -72,8 +75,13 @@ def run(
                 pg.drop_database(server, BENCH_DATABASE)
     with open(output, encoding="utf-8") as f:
         report = json.load(f)
+    for size, seconds in report["fill"].items():
+        print(f"filled {size} targets in {seconds:.0f} s")
     if report["rows"]:
         print(table(report["rows"]))
+    if report["growth"]:
+        print("growth with N (association median ms at each N; growth = largest N / smallest):")
+        print(table(report["growth"]))
     for name, figures in report["writes"].items():
         print(
             f"{name}: "

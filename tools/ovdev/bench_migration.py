@@ -12,6 +12,7 @@ import time
 from odoo import SUPERUSER_ID, api
 
 from . import bench_run
+from .bench_stats import percent
 
 PLAN_NAME = "bench: test target stamps"
 
@@ -79,7 +80,7 @@ def run(registry, dsn, size, fraction):
         result = {
             "row": {
                 "N": size,
-                "stamped": f"{fraction:.0%}",
+                "stamped": percent(fraction),
                 "legacy rows stamped": stamped,
                 "dry run s": dry_run,
                 "backfill s": backfill,
