@@ -120,6 +120,18 @@ class TestSideDoors(ConformanceCase):
         self.assertIn("sa_id", str(caught.exception))
         self.assertFalse(as_manager.search_governed_targets(actor_id=shared.id))
         self.assertIs(as_manager.check_governed(target.id, actor_id=shared.id), False)
+        # The actor argument itself, read within the manager's rules (in SQL):
+        # another company's actor is refused, a missing one named, an
+        # archived one still answers.
+        foreign = self.env["ov.actor"].create(
+            {"name": "Foreign actor", "company_id": self.other_company.id}
+        )
+        with self.assertRaisesRegex(AccessError, "actor_id: you cannot read"):
+            as_manager.check_governed(target.id, actor_id=foreign.id)
+        with self.assertRaisesRegex(UserError, "actor_id: there is no .* with id 987654321"):
+            as_manager.check_governed(target.id, actor_id=987654321)
+        archived = self.env["ov.actor"].create({"name": "Archived actor", "active": False})
+        self.assertIs(as_manager.check_governed(target.id, actor_id=archived.id), False)
         # Given the other company, the same manager sees it.
         self.manager_user.company_ids |= self.other_company
         both = as_manager.with_context(allowed_company_ids=[self.company.id, self.other_company.id])
