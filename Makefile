@@ -9,15 +9,21 @@ export PYTHONPATH := $(CURDIR)/tools$(if $(PYTHONPATH),:$(PYTHONPATH))
 
 BENCH_SIZES ?= 100000,1000000
 BENCH_FRACTIONS ?= 0.01,0.1
+BENCH_GOVERNED ?= 0
 BENCH_REPEATS ?= 1000
 BENCH_CRON_ROWS ?= 100000
 BENCH_MIGRATION_SIZES ?= 1000000
 BENCH_SECTIONS ?= reads,explain,writes,handover,migration
+LOAD_SIZE ?= 1000000
+LOAD_FRACTION ?= 0.01
+LOAD_CLIENTS ?= 1,4,16
+LOAD_SECONDS ?= 10
+LOAD_WORKERS ?= 4
 SOAK_SECONDS ?= 300
 SOAK_WORKERS ?= 4
 SOAK_EXAMPLES ?= 300
 
-.PHONY: test demo bench soak replica-check lint pure odoo
+.PHONY: test demo bench load soak replica-check lint pure odoo
 
 ## make test: lint, pure and odoo tiers, stopping at the first failing one
 test:
@@ -31,7 +37,14 @@ demo:
 bench:
 	$(PYTHON) -m ovdev bench --sizes $(BENCH_SIZES) --fractions $(BENCH_FRACTIONS) \
 		--repeats $(BENCH_REPEATS) --cron-rows $(BENCH_CRON_ROWS) \
-		--migration-sizes $(BENCH_MIGRATION_SIZES) --sections $(BENCH_SECTIONS) --output bench-results
+		--migration-sizes $(BENCH_MIGRATION_SIZES) --sections $(BENCH_SECTIONS) \
+		--governed $(BENCH_GOVERNED) --output bench-results
+
+## make load: Odoo with --workers on 127.0.0.1, N concurrent clients per workload, vs the stamp
+load:
+	$(PYTHON) -m ovdev load --size $(LOAD_SIZE) --fraction $(LOAD_FRACTION) \
+		--clients $(LOAD_CLIENTS) --seconds $(LOAD_SECONDS) --workers $(LOAD_WORKERS) \
+		--output bench-results
 
 ## make replica-check: governed reads served by a hot standby (db_replica_host); removed after
 replica-check:

@@ -1,4 +1,4 @@
-"""Command line: ``python3 -m ovdev test|demo|bench|soak``."""
+"""Command line: ``python3 -m ovdev test|demo|bench|load|replica-check|soak``."""
 
 import argparse
 import os
@@ -32,6 +32,12 @@ def main(argv=None):
     bench = commands.add_parser("bench", help="association path vs legacy stamp, at scale")
     bench.add_argument("--sizes", default="100000,1000000", help="native rows, comma-separated")
     bench.add_argument("--fractions", default="0.01,0.1", help="governed fractions")
+    bench.add_argument(
+        "--governed",
+        type=int,
+        default=0,
+        help="governed targets at every size instead of fractions (growth at a fixed reach)",
+    )
     bench.add_argument("--repeats", type=int, default=1000, help="runs per workload")
     bench.add_argument("--cron-rows", type=int, default=100_000)
     bench.add_argument(
@@ -43,6 +49,13 @@ def main(argv=None):
         help="comma-separated sections to run",
     )
     bench.add_argument("--output", default="bench-results")
+    load = commands.add_parser("load", help="governed reads under concurrent load, vs the stamp")
+    load.add_argument("--size", type=int, default=1_000_000, help="native rows")
+    load.add_argument("--fraction", type=float, default=0.01, help="governed fraction")
+    load.add_argument("--clients", default="1,4,16", help="concurrent clients, comma-separated")
+    load.add_argument("--seconds", type=float, default=10, help="duration of each run")
+    load.add_argument("--workers", type=int, default=4, help="Odoo HTTP workers")
+    load.add_argument("--output", default="bench-results")
     commands.add_parser(
         "replica-check", help="governed reads on a hot standby (db_replica_host), for real"
     )
@@ -83,6 +96,16 @@ def main(argv=None):
             args.output,
             migration_sizes=args.migration_sizes,
             sections=args.sections,
+            governed=args.governed,
+        )
+    if args.command == "load":
+        from . import load as load_runner
+
+        stop = prepare(argv, ("test",), needs_odoo=True)
+        if stop is not None:
+            return stop
+        return load_runner.run(
+            args.size, args.fraction, args.clients, args.seconds, args.workers, args.output
         )
     if args.command == "replica-check":
         from . import replica

@@ -1,0 +1,416 @@
+"""``make load``: the governed reads under concurrent load, beside the stamp.
+
+Builds ``ov_load`` with the benchmark's rows (``load_data``), starts Odoo
+with ``--workers`` on 127.0.0.1, and drives each workload from N concurrent
+clients for a bounded time (``load_client``): the ``/ov/v1/*`` JSON
+endpoints with an API key, and ``check_governed`` through the web client's
+``call_kw`` with a session. Each has a stamp equivalent answered by the same
+server, through the same transport and authentication, run right after it:
+the ratio is measured side by side, and both paths' answers to the same
+samples are compared. Then the SQL behind *check* and *my ids*, as the ORM
+builds it for the same user, from N database connections (``load_sql``):
+the library's own part, without Odoo's per-request cost. Fails on any error
+or differing answer.
+
+``prepare`` has checked that this interpreter imports Odoo 18.0.
+"""
+
+import contextlib
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+from . import load_client, load_sql, pg
+from .addons import REPO_ROOT
+from .bench_stats import table
+from .load_client import Workload
+from .odoo_env import initdb_command, write_config
+
+DATABASE = "ov_load"
+HOST = "127.0.0.1"
+SA_MODEL = "ov.sa_test_target"
+TARGET_MODEL = "ov.test.target"
+CHECK_P99_GOAL_MS = 10.0
+
+
+def log(message):
+    print(f"load: {message}", flush=True)
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def _fill(config, env, server, size, fraction, output):
+    """Run ``load_data`` inside Odoo; its JSON (credentials, samples)."""
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ovdev.load_data",
+            "--config",
+            config,
+            "--database",
+            DATABASE,
+            "--dsn",
+            server.dsn(DATABASE),
+            "--size",
+            str(size),
+            "--fraction",
+            str(fraction),
+            "--output",
+            output,
+        ],
+        env={**env, "PYTHONPATH": os.path.join(REPO_ROOT, "tools")},
+        check=True,
+    )
+    with open(output, encoding="utf-8") as f:
+        return json.load(f)
+
+
+# A script, not ``python -m odoo``: the prefork server starts its gevent
+# process as ``python <argv[0]> gevent``, which a module path cannot be.
+LAUNCHER = """import os
+os.environ["TZ"] = "UTC"
+import odoo.cli
+odoo.cli.main()
+"""
+
+
+@contextlib.contextmanager
+def _odoo_server(config, env, workers, log_path):
+    """Odoo with ``workers`` HTTP workers on a free loopback port; its base URL."""
+    port = _free_port()
+    launcher = os.path.join(os.path.dirname(log_path), "odoo_server.py")
+    with open(launcher, "w", encoding="utf-8") as f:
+        f.write(LAUNCHER)
+    # ``-d`` without ``--db-filter``: with a filter Odoo lists the server's
+    # databases on every request without a session (a new connection each
+    # time, about 10 ms), which is not what a production setup pays.
+    command = [
+        sys.executable,
+        launcher,
+        "-c",
+        config,
+        "-d",
+        DATABASE,
+        f"--workers={workers}",
+        "--max-cron-threads=0",
+        f"--http-interface={HOST}",
+        f"--http-port={port}",
+        f"--gevent-port={_free_port()}",
+        "--log-level=warn",
+    ]
+    with open(log_path, "w", encoding="utf-8") as output:
+        process = subprocess.Popen(
+            command, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            if process.poll() is not None or time.monotonic() > deadline:
+                with open(log_path, encoding="utf-8") as f:
+                    raise RuntimeError(f"Odoo did not start:\n{f.read()[-3000:]}")
+            with contextlib.suppress(OSError):
+                urllib.request.urlopen(f"http://{HOST}:{port}/web/health", timeout=2)
+                break
+            time.sleep(0.5)
+        yield port
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def _session(port, login, password):
+    """The web client's session cookie for ``login``."""
+    request = urllib.request.Request(
+        f"http://{HOST}:{port}/web/session/authenticate",
+        data=json.dumps(
+            {
+                "jsonrpc": "2.0",
+                "method": "call",
+                "params": {"db": DATABASE, "login": login, "password": password},
+            }
+        ).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=60) as response:
+        reply = json.loads(response.read())
+        cookies = response.headers.get_all("Set-Cookie") or []
+    if "error" in reply:
+        raise RuntimeError(f"cannot log in as {login}: {reply['error']}")
+    for cookie in cookies:
+        name, _sep, rest = cookie.partition("=")
+        if name.strip() == "session_id":
+            return rest.split(";")[0]
+    raise RuntimeError("no session cookie in the login answer")
+
+
+def workloads(key, session):
+    """(name, governed workload, its stamp equivalent), in the order they run."""
+    bearer = {"Authorization": f"Bearer {key}"}
+    cookie = {"Cookie": f"session_id={session}"}
+
+    def both(s):
+        return {"target_id": s["target_id"], "actor_id": s["actor_id"]}
+
+    def many(s):
+        return {"target_ids": s["target_ids"], "actor_id": s["actor_id"]}
+
+    def by_id(data):
+        return sorted((int(k), bool(v)) for k, v in data.items())
+
+    def call_kw(model, method, args, kwargs):
+        return {"model": model, "method": method, "args": args, "kwargs": kwargs}
+
+    return [
+        (
+            "check",
+            Workload(
+                "check", "/ov/v1/check", lambda s: {"model": SA_MODEL, **both(s)}, bool, bearer
+            ),
+            Workload("stamp check", "/ov_test/v1/stamp/check", both, bool, bearer),
+        ),
+        (
+            "check_many (100 ids)",
+            Workload(
+                "check_many",
+                "/ov/v1/check_many",
+                lambda s: {"model": SA_MODEL, **many(s)},
+                by_id,
+                bearer,
+            ),
+            Workload("stamp check_many", "/ov_test/v1/stamp/check_many", many, by_id, bearer),
+        ),
+        (
+            "targets (my ids)",
+            Workload(
+                "targets",
+                "/ov/v1/targets",
+                lambda s: {"model": SA_MODEL, "actor_id": s["actor_id"]},
+                sorted,
+                bearer,
+            ),
+            Workload(
+                "stamp targets",
+                "/ov_test/v1/stamp/targets",
+                lambda s: {"actor_id": s["actor_id"]},
+                sorted,
+                bearer,
+            ),
+        ),
+        (
+            "explain",
+            Workload(
+                "explain",
+                "/ov/v1/explain",
+                lambda s: {"model": SA_MODEL, **both(s)},
+                lambda d: bool(d["allowed"]),
+                bearer,
+            ),
+            Workload(
+                "stamp explain",
+                "/ov_test/v1/stamp/explain",
+                both,
+                lambda d: bool(d["allowed"]),
+                bearer,
+            ),
+        ),
+        (
+            "call_kw check_governed",
+            Workload(
+                "call_kw check",
+                f"/web/dataset/call_kw/{SA_MODEL}/check_governed",
+                lambda s: call_kw(
+                    SA_MODEL, "check_governed", [s["target_id"]], {"actor_id": s["actor_id"]}
+                ),
+                bool,
+                cookie,
+                envelope=False,
+            ),
+            Workload(
+                "call_kw stamp search_count",
+                f"/web/dataset/call_kw/{TARGET_MODEL}/search_count",
+                lambda s: call_kw(
+                    TARGET_MODEL,
+                    "search_count",
+                    [[["id", "=", s["target_id"]], ["stamp_actor_id", "=", s["actor_id"]]]],
+                    {"limit": 1},
+                ),
+                bool,
+                cookie,
+                envelope=False,
+            ),
+        ),
+    ]
+
+
+def drive(port, data, clients_list, seconds, warmup_seconds=3):
+    samples = data["samples"]
+    pairs = workloads(data["key"], _session(port, data["login"], data["password"]))
+    log(f"warming every worker up ({warmup_seconds} s per workload)")
+    for _name, governed, stamp in pairs:
+        for workload in (governed, stamp):
+            load_client.run(HOST, port, workload, samples, max(clients_list), warmup_seconds)
+    results = []
+    for clients in clients_list:
+        for name, governed, stamp in pairs:
+            log(f"{clients} client(s): {name}, {seconds:g} s each path")
+            assoc, assoc_answers = load_client.run(HOST, port, governed, samples, clients, seconds)
+            base, stamp_answers = load_client.run(HOST, port, stamp, samples, clients, seconds)
+            compared = len(assoc_answers.keys() & stamp_answers.keys())
+            differ = load_client.mismatches(assoc_answers, stamp_answers)
+            results.append(
+                {
+                    "clients": clients,
+                    "workload": name,
+                    "association": assoc,
+                    "stamp": base,
+                    "answers_compared": compared,
+                    "answers_differing": differ[:20],
+                }
+            )
+    return results
+
+
+def drive_sql(dsn, statements, clients_list, seconds):
+    """The same comparison for the SQL behind *check* and *my ids*, from N
+    database connections (``load_sql``)."""
+    results = []
+    for clients in clients_list:
+        for name, (governed, stamp) in statements.items():
+            log(f"{clients} connection(s): the SQL of {name}, {seconds:g} s each path")
+            assoc, assoc_answers = load_sql.run(dsn, governed, clients, seconds)
+            base, stamp_answers = load_sql.run(dsn, stamp, clients, seconds)
+            differ = load_client.mismatches(assoc_answers, stamp_answers)
+            results.append(
+                {
+                    "clients": clients,
+                    "workload": f"{name}, SQL",
+                    "association": assoc,
+                    "stamp": base,
+                    "answers_compared": len(assoc_answers.keys() & stamp_answers.keys()),
+                    "answers_differing": differ[:20],
+                }
+            )
+    return results
+
+
+def report_rows(results):
+    rows = []
+    for result in results:
+        assoc, stamp = result["association"], result["stamp"]
+        rows.append(
+            {
+                "clients": result["clients"],
+                "workload": result["workload"],
+                "req/s": assoc["per_second"],
+                "p50 ms": assoc["p50_ms"],
+                "p95 ms": assoc["p95_ms"],
+                "p99 ms": assoc["p99_ms"],
+                "stamp req/s": stamp["per_second"],
+                "stamp p50": stamp["p50_ms"],
+                "stamp p99": stamp["p99_ms"],
+                "p50 ratio": assoc["p50_ms"] / stamp["p50_ms"] if stamp["p50_ms"] else 0.0,
+                "errors": assoc["errors"] + stamp["errors"],
+                "answers equal": f"{result['answers_compared'] - len(result['answers_differing'])}"
+                f"/{result['answers_compared']}",
+            }
+        )
+    return rows
+
+
+def run(size, fraction, clients, seconds, workers, output_dir):
+    clients_list = [int(c) for c in str(clients).split(",") if c]
+    os.makedirs(output_dir, exist_ok=True)
+    with pg.server() as server, tempfile.TemporaryDirectory(prefix="ov-load-") as tmp:
+        config = write_config(os.path.join(tmp, "odoo.conf"), server, os.path.join(tmp, "data"))
+        env = {**os.environ, **server.libpq_env()}
+        pg.drop_database(server, DATABASE)
+        try:
+            subprocess.run(
+                initdb_command(config, DATABASE, ["ov_association_tests"], "ovbench", demo=False),
+                env=env,
+                check=True,
+            )
+            data = _fill(config, env, server, size, fraction, os.path.join(tmp, "load_data.json"))
+            log(
+                f"{size} targets, {data['counts']['ov_sa_test_target']} SA rows, "
+                f"{data['counts']['ov_actor_sa_test_target']} actor rows; Odoo with "
+                f"{workers} workers"
+            )
+            server_log = os.path.join(tmp, "odoo.log")
+            with _odoo_server(config, env, workers, server_log) as port:
+                results = drive(port, data, clients_list, seconds)
+            sql_results = drive_sql(
+                server.dsn(DATABASE), data["statements"], clients_list, seconds
+            )
+        finally:
+            if os.environ.get("OV_LOAD_KEEP") != "1":
+                pg.drop_database(server, DATABASE)
+    rows = report_rows(results)
+    sql_rows = report_rows(sql_results)
+    output = os.path.join(output_dir, "load.json")
+    with open(output, "w", encoding="utf-8") as f:
+        json.dump(
+            {
+                "size": size,
+                "fraction": fraction,
+                "workers": workers,
+                "seconds": seconds,
+                "cores": os.cpu_count(),
+                "results": results,
+                "sql_results": sql_results,
+            },
+            f,
+            indent=2,
+        )
+    print(f"HTTP, through Odoo with {workers} workers (clients = concurrent HTTP clients):")
+    print(table(rows))
+    print("SQL of the same reads as the ORM builds it for that user (clients = connections):")
+    print(table(sql_rows))
+    failures = [
+        f"{r['clients']} client(s), {r['workload']}: {r['errors']} errors"
+        for r in rows + sql_rows
+        if r["errors"]
+    ]
+    failures += [
+        f"{r['clients']} client(s), {r['workload']}: answers differ on samples "
+        f"{r['answers_differing']}"
+        for r in results + sql_results
+        if r["answers_differing"]
+    ]
+    for result in results + sql_results:
+        for path in ("association", "stamp"):
+            for example in result[path]["error_examples"]:
+                print(f"load: error example: {example}")
+    most = max(clients_list)
+    for label, found in (("HTTP", results), ("SQL", sql_results)):
+        check = next(
+            r for r in found if r["clients"] == most and r["workload"] in ("check", "check, SQL")
+        )
+        p99 = check["association"]["p99_ms"]
+        print(
+            f"load: {label} check p99 at {most} clients: {p99:.1f} ms "
+            f"(goal < {CHECK_P99_GOAL_MS:g} ms: "
+            f"{'met' if p99 < CHECK_P99_GOAL_MS else 'NOT met'})"
+        )
+    print(f"load: figures in {output}")
+    if failures:
+        print("load: FAILED: " + "; ".join(failures))
+        return 1
+    print("load: PASSED: no error, the same answers on both paths")
+    return 0
