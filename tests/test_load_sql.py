@@ -3,7 +3,6 @@
 import warnings
 
 import pytest
-
 from ovdev import pg
 from ovdev.load_sql import run
 

@@ -355,9 +355,7 @@ def run(size, fraction, clients, seconds, workers, output_dir):
             server_log = os.path.join(tmp, "odoo.log")
             with _odoo_server(config, env, workers, server_log) as port:
                 results = drive(port, data, clients_list, seconds)
-            sql_results = drive_sql(
-                server.dsn(DATABASE), data["statements"], clients_list, seconds
-            )
+            sql_results = drive_sql(server.dsn(DATABASE), data["statements"], clients_list, seconds)
         finally:
             if os.environ.get("OV_LOAD_KEEP") != "1":
                 pg.drop_database(server, DATABASE)
