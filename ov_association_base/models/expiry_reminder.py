@@ -64,6 +64,14 @@ class OvAssociationReminder(models.Model):
                        WHERE row.state IN ('active', 'suspended')
                          AND row.date_to > %(now)s AND row.date_to <= %(horizon)s
                          AND sa.manager_id IS NOT NULL
+                         -- Again at each run: the responsible may have lost the
+                         -- manager group or the SA's company since it was set.
+                         AND EXISTS (SELECT 1 FROM res_groups_users_rel member
+                                     WHERE member.uid = sa.manager_id
+                                       AND member.gid = %(group)s)
+                         AND EXISTS (SELECT 1 FROM res_company_users_rel company
+                                     WHERE company.user_id = sa.manager_id
+                                       AND company.cid = sa.company_id)
                          AND NOT EXISTS (
                              SELECT 1 FROM ov_association_reminder reminder
                              WHERE reminder.res_model = %(model)s
@@ -76,6 +84,7 @@ class OvAssociationReminder(models.Model):
                     now=now,
                     horizon=horizon,
                     model=Model._name,
+                    group=self.env.ref("ov_association_base.group_ov_manager").id,
                 )
             )
             due = self.env.cr.fetchall()
@@ -106,11 +115,17 @@ class OvAssociationReminder(models.Model):
         return models_
 
     def _ov_remind(self, Model, due):
-        # sudo: the scheduled action writes activities for the SAs' responsibles.
-        rows = Model.sudo().browse(row_id for row_id, *_rest in due)
-        names = {row.id: row.display_name for row in rows}
+        # Each row named as its responsible reads it: a record that user may
+        # not read shows as "Restricted" (guard_mixin), never by its name.
+        names = {}
+        for manager_id in {manager for *_rest, manager in due}:
+            rows = Model.with_user(manager_id).browse(
+                row_id for row_id, *_rest, manager in due if manager == manager_id
+            )
+            names.update((row.id, row.display_name) for row in rows)
         todo = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
         model_id = self.env["ir.model"]._get_id("ov.sa")
+        # sudo: the scheduled action writes activities for the SAs' responsibles.
         Activity = self.env["mail.activity"].sudo()
         # One at a time: creating several activities of one SA and user in a
         # batch subscribes that user to the SA twice (mail_followers refuses).

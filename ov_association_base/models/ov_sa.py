@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+MANAGER_GROUP = "ov_association_base.group_ov_manager"
+
 
 class OvSa(models.Model):
     """An SA: the organisational scope governance is granted in."""
@@ -33,7 +35,12 @@ class OvSa(models.Model):
         string="Responsible",
         ondelete="set null",
         tracking=True,
-        help="Reminded, with a to-do, before this SA's associations and memberships end.",
+        domain=lambda self: [
+            ("groups_id", "in", self.env.ref(MANAGER_GROUP).id),
+            ("company_ids", "in", self.env.companies.ids),
+        ],
+        help="A governance manager of the SA's company, reminded with a to-do before "
+        "this SA's associations and memberships end.",
     )
 
     _sql_constraints = [
@@ -82,6 +89,27 @@ class OvSa(models.Model):
                 sa.complete_name = f"{sa.parent_id.complete_name} / {sa.name}"
             else:
                 sa.complete_name = sa.name
+
+    @api.constrains("manager_id", "company_id")
+    def _check_manager_reads_the_sa(self):
+        """The responsible reads what its reminders name: a governance manager
+        of the SA's company (the expiry cron checks it again when it runs)."""
+        group = self.env.ref(MANAGER_GROUP)
+        for sa in self:
+            # sudo: another user's groups and companies, which the writer may not read.
+            manager = sa.manager_id.sudo()
+            if manager and (
+                group not in manager.groups_id or sa.company_id not in manager.company_ids
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "SA %(sa)s: its responsible %(user)s must be a governance manager "
+                        "of %(company)s.",
+                        sa=sa.display_name,
+                        user=manager.name,
+                        company=sa.company_id.name,
+                    )
+                )
 
     @api.constrains("parent_id")
     def _check_parent_not_cyclic(self):

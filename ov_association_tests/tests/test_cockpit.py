@@ -1,6 +1,7 @@
 """The governance manager's cockpit (issue 13): smart buttons, history,
 reminders, reports, on every pair."""
 
+from odoo.exceptions import ValidationError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import SQL
 
@@ -142,6 +143,35 @@ class TestCockpit(ConformanceCase):
         self.assertEqual(child.state, "revoked")
         self.assertEqual(Reminder.search_count([("sa_id", "=", sa.id), ("done", "=", False)]), 0)
 
+    def test_reminders_go_only_to_a_manager_of_the_sas_company(self):
+        """The responsible reads what its to-dos name: set to anyone else it is
+        refused, and one who has lost the manager group gets nothing."""
+        with self.assertRaisesRegex(ValidationError, "SA Member's: .*must be a governance manager of"):
+            self.env["ov.sa"].create(
+                {"name": "Member's", "code": "REMIND-M", "manager_id": self.member_user.id}
+            )
+        with self.assertRaisesRegex(ValidationError, "must be a governance manager"):
+            self.env["ov.sa"].create(
+                {
+                    "name": "Abroad",
+                    "code": "REMIND-AB",
+                    "company_id": self.other_company.id,
+                    "manager_id": self.manager_user.id,  # a manager of the first company only
+                }
+            )
+        pair = next(pair for pair in self.pairs if pair.actor_model)
+        Reminder = self.env["ov.association.reminder"]
+        Reminder._cron_remind_expiring_rows()  # whatever the database already holds
+        sa = self.env["ov.sa"].create(
+            {"name": "Demoted", "code": "REMIND-D", "manager_id": self.manager_user.id}
+        )
+        self.make_sa_row(pair, "active", sa=sa, date_to=self.hours(48))
+        self.manager_user.groups_id = [(3, self.env.ref("ov_association_base.group_ov_manager").id)]
+        self.assertEqual(Reminder._cron_remind_expiring_rows(), (0, 0))
+        self.assertFalse(
+            self.env["mail.activity"].search([("res_model", "=", "ov.sa"), ("res_id", "=", sa.id)])
+        )
+
     def test_reports_cover_every_pair(self):
         self.env["ov.association.report"]._ov_ensure_view()
         for pair in self.pairs:
@@ -177,6 +207,7 @@ class TestCockpit(ConformanceCase):
         """A manager of one company sees no line of another's rows, in either
         report nor among the reminders."""
         self.env["ov.association.report"]._ov_ensure_view()
+        self.env.user.company_ids |= self.other_company  # the responsible's companies
         abroad = self.env["ov.sa"].create(
             {
                 "name": "Cockpit abroad",
