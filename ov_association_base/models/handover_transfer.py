@@ -52,7 +52,14 @@ class OvAssociationTransferMixin(models.AbstractModel):
             return result
         self._ov_lock_rows()
         self._ov_check_transfer(sa, date)
+        children = self._ov_actor_rows().filtered(lambda child: child.state in LIVE)
+        # The children's ends (and any kept successors) are dated ``date`` too.
         self._ov_check_after_history(date)
+        if children:
+            children.sudo(False)._ov_check_after_history(date)
+        if keep_actor_rows and children:
+            # Kept rows are created by this user: the actor layer's create right.
+            self.env[children._name].check_access("create")
         try:
             with self.env.cr.savepoint():
                 # Every event of the transfer (the rows ended, their children,
@@ -142,7 +149,13 @@ class OvAssociationTransferMixin(models.AbstractModel):
             "suspended", self.env._("Its predecessor was suspended"), method="action_suspend"
         )
         self._ov_link_handovers([(old.id, new.id) for old, new in pairs.items()])
-        kept = children.filtered(lambda child: child.actor_id.id in keepers)
+        # A child whose window has already closed (the cron has not expired
+        # it yet) has nothing left to keep.
+        kept = children.filtered(
+            lambda child: (
+                child.actor_id.id in keepers and (not child.date_to or child.date_to > date)
+            )
+        )
         moved = {}
         if kept:
             moved = kept._ov_move_under(

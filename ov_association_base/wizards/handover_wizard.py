@@ -3,6 +3,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .. import arguments
 from ..models.window_change import window_label
 from .reason_wizard import rows_from_context, wizard_rows
 
@@ -59,7 +60,11 @@ class OvAssociationHandoverWizard(models.TransientModel):
         if self.operation == "hand_over":
             if self.res_model != "ov.actor":
                 raise UserError(self.env._("res_model: hand over starts from an actor."))
-            actor = self.env["ov.actor"].browse(self.res_ids or []).exists()
+            try:
+                ids = arguments.record_ids("res_ids", self.res_ids)
+            except arguments.ArgumentError as error:
+                raise UserError(str(error)) from None
+            actor = self.env["ov.actor"].browse(ids).exists()
             if len(actor) != 1:
                 raise UserError(self.env._("res_ids: hand over one actor at a time."))
             return actor
@@ -94,7 +99,9 @@ class OvAssociationHandoverWizard(models.TransientModel):
         if not self.operation or not self.res_model:
             return False
         rows = self._ov_rows()
-        date = rows._ov_handover_moment(self.date) if self.operation != "window" else None
+        # A change of window takes effect now; a hand-over dates each reassignment itself.
+        dated = self.operation in ("reassign", "transfer")
+        date = rows._ov_handover_moment(self.date) if dated else None
         lines = []
         if self.operation == "reassign":
             if not self.new_actor_id:
@@ -109,6 +116,8 @@ class OvAssociationHandoverWizard(models.TransientModel):
             if not self.new_sa_id:
                 return Markup("<p>%s</p>") % self.env._("Pick the new SA.")
             rows._ov_check_transfer(self.new_sa_id, date)
+            # sudo: who is kept depends on every effective member of the new
+            # SA, as in action_transfer, not on the memberships the reader sees.
             members = set(
                 self.env["ov.sa.membership"]
                 .sudo()

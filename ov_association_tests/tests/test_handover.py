@@ -333,6 +333,27 @@ class TestHandover(ConformanceCase):
                 window.action_confirm()
                 self.assertEqual(successor.date_to, later)
 
+    def test_wizard_hands_over_an_actor(self):
+        """From the actor form: preview, bad ids refused by name, then done."""
+        rows = [self.make_actor_row(pair, "active") for pair in self.pairs if pair.actor_model]
+        Wizard = (
+            self.env["ov.association.handover.wizard"]
+            .with_user(self.manager_user)
+            .with_context(
+                active_model="ov.actor", active_ids=self.actor.ids, default_operation="hand_over"
+            )
+        )
+        wizard = Wizard.create({"reason": "Departure", "new_actor_id": self.successor.id})
+        self.assertNotIn("Will be refused", wizard.preview)
+        self.assertIn(self.successor.name, wizard.preview)
+        wizard.res_ids = ["x"]
+        self.assertIn("Will be refused", wizard.preview)
+        self.assertIn("res_ids", wizard.preview)
+        wizard.res_ids = self.actor.ids
+        wizard.action_confirm()
+        self.assertIn(f"Rows handed over: {len(rows)}", wizard.result)
+        self.assertEqual({row.state for row in rows}, {"expired"})
+
     def test_links_are_written_by_handovers_alone(self):
         pair = next(pair for pair in self.pairs if pair.actor_model)
         row = self.make_actor_row(pair, "active")
@@ -378,6 +399,29 @@ class TestHandover(ConformanceCase):
         for successor in (self.outsider, self.successor):
             with self.subTest(successor=successor.name), self.assertRaises(AccessError):
                 self.actor.with_user(self.member_user).action_hand_over(successor.id)
+
+    def test_a_backdated_transfer_respects_the_childrens_history(self):
+        """The children's ends are dated with the transfer: it may not come
+        before a child's own later event; a child whose window already closed
+        (not yet expired by the cron) is not kept."""
+        start = fields.Datetime.now() - timedelta(hours=3)
+        pair = next(pair for pair in self.pairs if pair.actor_model)
+        with freeze_time(start):
+            parent = self.make_sa_row(pair, "active")
+        # A member of the new SA (common.py), its events dated now.
+        self.make_actor_row(pair, "active", parent=parent, actor=self.peer)
+        with self.assertRaisesRegex(UserError, "cannot be dated before"):
+            parent.action_transfer(
+                self.other_sa.id, date=start + timedelta(hours=1), keep_actor_rows=True
+            )
+        self.assertEqual(parent.state, "active")
+        with freeze_time(start):
+            closing = self.make_sa_row(pair, "active")
+            closed = self.make_actor_row(
+                pair, "active", parent=closing, actor=self.peer, date_to=start + timedelta(hours=1)
+            )
+        done = closing.action_transfer(self.other_sa.id, keep_actor_rows=True)
+        self.assertEqual((done["kept"], done["lost"]), ([], [closed.id]))
 
     def test_a_backdated_reassignment_is_what_the_log_says(self):
         """Recorded for a past moment, a reassignment is dated then: answers as
