@@ -11,6 +11,7 @@ from .explain_values import (
     reason_of,
     without_none,
 )
+from .governed_queries import _records_to_ids
 
 MANAGER_GROUP = "ov_association_base.group_ov_manager"
 
@@ -95,6 +96,7 @@ class OvGovernedExplainMixin(models.AbstractModel):
 
     @api.model
     @api.readonly
+    @api.returns("ov.actor", downgrade=_records_to_ids)
     def search_reaching_actors(self, target_id, kinds=None, at=None):
         """The actors reaching ``target_id`` now or ``at`` a past moment
         (governance managers only). Returns ``ov.actor`` records (ids over RPC).

@@ -110,6 +110,21 @@ class TestGovernedApi(HttpCase):
         answer = self.call("/ov/v1/reaching_actors", model=model, target_id=granted)
         self.assertEqual(answer["error"]["code"], "access_denied")
 
+    def test_reaching_actors_are_ids_over_xml_rpc(self):
+        """The method itself answers RPC with ids, as search_governed_targets does."""
+        manager = new_test_user(
+            self.env, "ov_api_manager", groups="ov_association_base.group_ov_manager"
+        )
+        reaching = self.xmlrpc_object.execute_kw(
+            self.env.cr.dbname,
+            manager.id,
+            "ov_api_manager",
+            "ov.sa_test_target",
+            "search_reaching_actors",
+            [self.granted.id],
+        )
+        self.assertEqual(reaching, [self.actor.id])
+
     def test_errors_have_stable_codes(self):
         cases = [
             ({"model": "res.country", "target_id": 1}, "unknown_model"),
