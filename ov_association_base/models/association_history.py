@@ -15,7 +15,7 @@ class OvAssociationHistory(models.AbstractModel):
         help="This row's audit events, newest first (governance managers).",
     )
 
-    @api.depends_context("uid")
+    @api.depends_context("uid", "allowed_company_ids")
     def _compute_ov_event_ids(self):
         Event = self.env["ov.association.event"]
         events = defaultdict(list)

@@ -139,12 +139,18 @@ class OvAssociationReport(models.Model):
                 window=SQL(_window("row")),
             )
         )
+        # A line's id comes from its row and its part alone: it stays the same
+        # when other rows come and go, and filters reach each part's table.
         return SQL(
-            "SELECT row_number() OVER (ORDER BY rows.model, rows.res_id) AS id, rows.*"
-            " FROM (%s) AS rows(model, model_description, layer, res_id, sa_id, actor_id,"
-            " association_kind, state, is_effective, date_from, date_to, start_date,"
-            " company_id)",
-            SQL(" UNION ALL ").join(parts),
+            "SELECT rows.res_id::bigint * %s + rows.part AS id, rows.*"
+            " FROM (%s) AS rows(part, model, model_description, layer, res_id, sa_id,"
+            " actor_id, association_kind, state, is_effective, date_from, date_to,"
+            " start_date, company_id)",
+            len(parts),
+            SQL(" UNION ALL ").join(
+                SQL("SELECT %s, part.* FROM (%s) part", index, part)
+                for index, part in enumerate(parts)
+            ),
         )
 
     def action_open_row(self):

@@ -28,7 +28,7 @@ class OvSa(models.Model):
         help="Per pair: the records its effective rows govern, and its rows by state.",
     )
 
-    @api.depends_context("uid")
+    @api.depends_context("uid", "allowed_company_ids")
     def _compute_ov_governed_summary(self):
         summaries = {sa.id: [] for sa in self}
         now = fields.Datetime.now()
@@ -89,7 +89,7 @@ class OvActor(models.Model):
         help="Per pair: the records its effective rows reach, and its live rows.",
     )
 
-    @api.depends_context("uid")
+    @api.depends_context("uid", "allowed_company_ids")
     def _compute_ov_reach_summary(self):
         summaries = {actor.id: [] for actor in self}
         now = fields.Datetime.now()
