@@ -85,6 +85,10 @@ def main(argv=None):
     if args.command == "bench":
         from . import bench as bench_runner
 
+        sizes = [int(size) for size in args.sizes.split(",") if size]
+        if args.governed < 0 or any(args.governed > size for size in sizes):
+            parser.error(f"--governed {args.governed}: must be between 0 and every size {sizes}")
+
         stop = prepare(argv, ("test",), needs_odoo=True)
         if stop is not None:
             return stop

@@ -15,25 +15,21 @@ or differing answer.
 ``prepare`` has checked that this interpreter imports Odoo 18.0.
 """
 
-import contextlib
 import json
 import os
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
 
-from . import load_client, load_sql, pg
+from . import load_client, load_sql, odoo_server, pg
 from .addons import REPO_ROOT
 from .bench_stats import table
 from .load_client import Workload
 from .odoo_env import initdb_command, write_config
 
 DATABASE = "ov_load"
-HOST = "127.0.0.1"
+HOST = odoo_server.HOST
 SA_MODEL = "ov.sa_test_target"
 TARGET_MODEL = "ov.test.target"
 CHECK_P99_GOAL_MS = 10.0
@@ -41,12 +37,6 @@ CHECK_P99_GOAL_MS = 10.0
 
 def log(message):
     print(f"load: {message}", flush=True)
-
-
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
 
 
 def _fill(config, env, server, size, fraction, output):
@@ -74,64 +64,6 @@ def _fill(config, env, server, size, fraction, output):
     )
     with open(output, encoding="utf-8") as f:
         return json.load(f)
-
-
-# A script, not ``python -m odoo``: the prefork server starts its gevent
-# process as ``python <argv[0]> gevent``, which a module path cannot be.
-LAUNCHER = """import os
-os.environ["TZ"] = "UTC"
-import odoo.cli
-odoo.cli.main()
-"""
-
-
-@contextlib.contextmanager
-def _odoo_server(config, env, workers, log_path):
-    """Odoo with ``workers`` HTTP workers on a free loopback port; its base URL."""
-    port = _free_port()
-    launcher = os.path.join(os.path.dirname(log_path), "odoo_server.py")
-    with open(launcher, "w", encoding="utf-8") as f:
-        f.write(LAUNCHER)
-    # ``-d`` without ``--db-filter``: with a filter Odoo lists the server's
-    # databases on every request without a session (a new connection each
-    # time, about 10 ms), which is not what a production setup pays.
-    command = [
-        sys.executable,
-        launcher,
-        "-c",
-        config,
-        "-d",
-        DATABASE,
-        f"--workers={workers}",
-        "--max-cron-threads=0",
-        f"--http-interface={HOST}",
-        f"--http-port={port}",
-        f"--gevent-port={_free_port()}",
-        "--log-level=warn",
-    ]
-    with open(log_path, "w", encoding="utf-8") as output:
-        process = subprocess.Popen(
-            command, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
-        )
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            if process.poll() is not None or time.monotonic() > deadline:
-                with open(log_path, encoding="utf-8") as f:
-                    raise RuntimeError(f"Odoo did not start:\n{f.read()[-3000:]}")
-            with contextlib.suppress(OSError):
-                urllib.request.urlopen(f"http://{HOST}:{port}/web/health", timeout=2)
-                break
-            time.sleep(0.5)
-        yield port
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
 
 
 def _session(port, login, password):
@@ -352,8 +284,7 @@ def run(size, fraction, clients, seconds, workers, output_dir):
                 f"{data['counts']['ov_actor_sa_test_target']} actor rows; Odoo with "
                 f"{workers} workers"
             )
-            server_log = os.path.join(tmp, "odoo.log")
-            with _odoo_server(config, env, workers, server_log) as port:
+            with odoo_server.serving(config, DATABASE, tmp, workers, env) as port:
                 results = drive(port, data, clients_list, seconds)
             sql_results = drive_sql(server.dsn(DATABASE), data["statements"], clients_list, seconds)
         finally:

@@ -134,7 +134,7 @@ def find_pg_ctl():
     return candidates[-1] if candidates else None
 
 
-def _free_port():
+def free_port():
     with socket.socket() as sock:
         sock.bind((DEFAULT_HOST, 0))
         return sock.getsockname()[1]
@@ -163,7 +163,7 @@ def server(environ=None, log=print):
     from pytest_postgresql.executors import PostgreSQLExecutor
 
     workdir = tempfile.mkdtemp(prefix="ov-pg-")
-    port = _free_port()
+    port = free_port()
     executor = PostgreSQLExecutor(
         executable=pg_ctl,
         host=DEFAULT_HOST,

@@ -22,8 +22,9 @@ import tempfile
 import time
 import urllib.request
 
+from . import odoo_server
 from .odoo_env import write_config
-from .pg import PgServer, find_pg_ctl
+from .pg import PgServer, find_pg_ctl, free_port
 
 DATABASE = "ov_replica"
 ROLE = "ov_odoo"
@@ -36,14 +37,6 @@ class Missing(Exception):
 
 def log(message):
     print(f"replica-check: {message}", flush=True)
-
-
-def _free_port():
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _os_user():
@@ -88,7 +81,7 @@ def clusters(workdir, user):
     """A primary and its hot standby, each on a free port; stopped and removed after."""
     bins = _binaries()
     primary, standby = os.path.join(workdir, "primary"), os.path.join(workdir, "standby")
-    ports = _free_port(), _free_port()
+    ports = free_port(), free_port()
     started = []
     try:
         _run([bins["initdb"], "-D", primary, "-U", ROLE, "--auth=trust", "-E", "UTF8"], user)
@@ -232,38 +225,6 @@ def _count(path, needle):
         return sum(needle in line for line in f)
 
 
-@contextlib.contextmanager
-def _server(config, port):
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "odoo",
-            "-c",
-            config,
-            "-d",
-            DATABASE,
-            "--log-level=warn",
-            "--http-interface=127.0.0.1",
-            f"--http-port={port}",
-            "--max-cron-threads=0",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            with contextlib.suppress(OSError):
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/web/login", timeout=2)
-                break
-            time.sleep(0.5)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-
-
 def check(workdir, user):
     with clusters(workdir, user) as (ports, standby_log):
         log(f"primary on 127.0.0.1:{ports[0]}, hot standby on 127.0.0.1:{ports[1]}")
@@ -283,7 +244,8 @@ def check(workdir, user):
         fixtures = json.loads(output.split("FIXTURES ", 1)[1].splitlines()[0])
         in_recovery = _wait_replayed(ports)
         log(f"standby caught up; pg_is_in_recovery() on it: {in_recovery}")
-        with _server(config, _free_port()) as base:
+        with odoo_server.serving(config, DATABASE, workdir) as port:
+            base = f"http://{odoo_server.HOST}:{port}"
             opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
             _post(
                 f"{base}/web/session/authenticate",
