@@ -146,7 +146,9 @@ class TestCockpit(ConformanceCase):
     def test_reminders_go_only_to_a_manager_of_the_sas_company(self):
         """The responsible reads what its to-dos name: set to anyone else it is
         refused, and one who has lost the manager group gets nothing."""
-        with self.assertRaisesRegex(ValidationError, "SA Member's: .*must be a governance manager of"):
+        with self.assertRaisesRegex(
+            ValidationError, "SA Member's: .*must be a governance manager of"
+        ):
             self.env["ov.sa"].create(
                 {"name": "Member's", "code": "REMIND-M", "manager_id": self.member_user.id}
             )
