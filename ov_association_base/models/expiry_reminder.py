@@ -5,21 +5,46 @@ to-do activity on the SA for each of its rows whose window ends within the
 lead time (settings, default 7 days): association rows of every pair (an
 actor row's SA is its parent's) and memberships. ``ov.association.reminder``
 remembers which row got which activity, so a second run creates nothing; an
-activity is marked done once its row no longer ends then (extended, ended or
+activity is closed once its row no longer ends then (extended, ended or
 revoked).
+
+An activity, open or done, is read by every reader of its SA (Odoo shows a
+record's activities and chatter to whoever may read the record), not by its
+responsible alone: it names the row by its model and number, with a link that
+opens it for who may read it, and never by a name (DESIGN §5, no side doors).
 """
 
+import logging
 from datetime import timedelta
+
+from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+_logger = logging.getLogger(__name__)
+
 LEAD_DAYS_PARAMETER = "ov_association.reminder_days"
 DEFAULT_LEAD_DAYS = 7
+# A lead time longer than this reminds of nothing useful and, far enough, makes
+# the scheduled action's date arithmetic overflow.
+MAX_LEAD_DAYS = 3650
+
+
+def lead_days_problem(env, days):
+    """Why ``days`` is no lead time (a text naming the setting), or None."""
+    if isinstance(days, int) and not isinstance(days, bool) and 0 <= days <= MAX_LEAD_DAYS:
+        return None
+    return env._(
+        "Expiry reminder lead time (days): %(value)r is not a number of days from 0 to %(max)s.",
+        value=days,
+        max=MAX_LEAD_DAYS,
+    )
 
 
 class OvAssociationReminder(models.Model):
     _name = "ov.association.reminder"
+    _inherit = ["ov.association.guard.mixin"]
     _description = "Governance expiry reminder"
     _log_access = False
 
@@ -27,6 +52,7 @@ class OvAssociationReminder(models.Model):
     res_id = fields.Integer(required=True, readonly=True)
     date_to = fields.Datetime(required=True, readonly=True)
     sa_id = fields.Many2one("ov.sa", required=True, readonly=True, ondelete="cascade")
+    company_id = fields.Many2one(related="sa_id.company_id", store=True, index=True)
     activity_id = fields.Many2one("mail.activity", readonly=True, ondelete="set null")
     done = fields.Boolean(readonly=True)
 
@@ -40,12 +66,19 @@ class OvAssociationReminder(models.Model):
 
     @api.model
     def _ov_lead_days(self):
+        # sudo: the scheduled action reads its setting whoever runs it.
         value = self.env["ir.config_parameter"].sudo().get_param(LEAD_DAYS_PARAMETER)
         try:
             days = int(value) if value else DEFAULT_LEAD_DAYS
         except ValueError:
-            days = DEFAULT_LEAD_DAYS
-        return max(days, 0)
+            days = None
+        problem = lead_days_problem(self.env, days if days is not None else value)
+        if problem:
+            # The settings refuse such a value; one written around them (a
+            # system parameter edited by hand) must not stop the reminders.
+            _logger.warning("%s The scheduled action uses %s.", problem, DEFAULT_LEAD_DAYS)
+            return DEFAULT_LEAD_DAYS
+        return days
 
     @api.model
     def _cron_remind_expiring_rows(self):
@@ -115,14 +148,6 @@ class OvAssociationReminder(models.Model):
         return models_
 
     def _ov_remind(self, Model, due):
-        # Each row named as its responsible reads it: a record that user may
-        # not read shows as "Restricted" (guard_mixin), never by its name.
-        names = {}
-        for manager_id in {manager for *_rest, manager in due}:
-            rows = Model.with_user(manager_id).browse(
-                row_id for row_id, *_rest, manager in due if manager == manager_id
-            )
-            names.update((row.id, row.display_name) for row in rows)
         todo = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
         model_id = self.env["ir.model"]._get_id("ov.sa")
         # sudo: the scheduled action writes activities for the SAs' responsibles.
@@ -140,15 +165,9 @@ class OvAssociationReminder(models.Model):
                 "summary": self.env._(
                     "Ends %(date)s: %(row)s",
                     date=fields.Datetime.to_string(date_to),
-                    row=names[row_id],
+                    row=self._ov_row_label(Model, row_id),
                 ),
-                "note": self.env._(
-                    "%(model)s %(row)s stops granting at %(date)s (UTC). Extend "
-                    "its window, hand it over, or let it end.",
-                    model=Model._description,
-                    row=names[row_id],
-                    date=fields.Datetime.to_string(date_to),
-                ),
+                "note": self._ov_row_note(Model, row_id, date_to),
             }
             for row_id, date_to, sa_id, manager_id in due
         ]:
@@ -168,6 +187,27 @@ class OvAssociationReminder(models.Model):
             ]
         )
 
+    def _ov_row_label(self, Model, row_id):
+        """The row by its model and number: nothing a reader of the SA may not know."""
+        return f"{Model._description} #{row_id}"
+
+    def _ov_row_note(self, Model, row_id, date_to):
+        link = Markup('<a href="/odoo/%s/%s">%s</a>') % (
+            Model._name,
+            row_id,
+            self._ov_row_label(Model, row_id),
+        )
+        # The translated sentence is text (escaped); only the link is markup.
+        sentence = escape(
+            self.env._(
+                "%(row)s stops granting at %(date)s (UTC). Open it to extend its window, "
+                "hand it over, or let it end."
+            )
+        )
+        return Markup("<p>%s</p>") % (
+            sentence % {"row": link, "date": fields.Datetime.to_string(date_to)}
+        )
+
     def _ov_close_stale(self):
         """Mark done the activities of rows that no longer end as reminded."""
         stale = self.browse()
@@ -180,10 +220,10 @@ class OvAssociationReminder(models.Model):
             rows = self.env[model].sudo().browse(reminders.mapped("res_id")).exists()
             current = {row.id: row.date_to for row in rows if row.state in ("active", "suspended")}
             stale |= reminders.filtered(lambda r, c=current: c.get(r.res_id) != r.date_to)
-        for reminder in stale:
-            if reminder.activity_id:
-                reminder.activity_id.action_feedback(
-                    feedback=self.env._("The row was extended, ended or revoked.")
-                )
+        # Closed without a chatter message: marking an activity done posts its
+        # text to the SA, and one written before reminders named rows by number
+        # only could name a row to readers of the SA who may not read it.
+        # sudo: the scheduled action closes activities assigned to others.
+        stale.activity_id.sudo().unlink()
         stale.write({"done": True})
         return len(stale)

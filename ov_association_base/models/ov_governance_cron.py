@@ -4,6 +4,20 @@ from odoo import api, models
 
 BATCH_SIZE_PARAMETER = "ov_association.expiry_batch_size"
 DEFAULT_BATCH_SIZE = 1000
+# One committed batch at most: larger would hold its locks for minutes (and
+# past PostgreSQL's bigint, break the scheduled action).
+MAX_BATCH_SIZE = 100_000
+
+
+def batch_size_problem(env, size):
+    """Why ``size`` is no expiry batch size (a text naming the setting), or None."""
+    if isinstance(size, int) and not isinstance(size, bool) and 0 < size <= MAX_BATCH_SIZE:
+        return None
+    return env._(
+        "Expiry batch size: %(value)r is not a number of rows from 1 to %(max)s.",
+        value=size,
+        max=MAX_BATCH_SIZE,
+    )
 
 
 class OvGovernanceCron(models.AbstractModel):
@@ -30,10 +44,13 @@ class OvGovernanceCron(models.AbstractModel):
         ``date_to`` has passed are picked up. Returns the number expired.
         """
         if not batch_size:
+            # sudo: the scheduled action reads its setting whoever runs it.
             value = self.env["ir.config_parameter"].sudo().get_param(BATCH_SIZE_PARAMETER)
-            batch_size = (
-                int(value) if value and value.isdigit() and int(value) > 0 else (DEFAULT_BATCH_SIZE)
-            )
+            batch_size = int(value) if value and value.isdigit() else DEFAULT_BATCH_SIZE
+            if batch_size_problem(self.env, batch_size):
+                # The settings refuse such a value; one written around them
+                # must not stop the expiry.
+                batch_size = DEFAULT_BATCH_SIZE
         # A test transaction must not be committed.
         commit = not getattr(threading.current_thread(), "testing", False)
         return sum(

@@ -1,7 +1,8 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
-from .expiry_reminder import DEFAULT_LEAD_DAYS, LEAD_DAYS_PARAMETER
-from .ov_governance_cron import BATCH_SIZE_PARAMETER, DEFAULT_BATCH_SIZE
+from .expiry_reminder import DEFAULT_LEAD_DAYS, LEAD_DAYS_PARAMETER, lead_days_problem
+from .ov_governance_cron import BATCH_SIZE_PARAMETER, DEFAULT_BATCH_SIZE, batch_size_problem
 
 
 class ResConfigSettings(models.TransientModel):
@@ -21,3 +22,21 @@ class ResConfigSettings(models.TransientModel):
         default=DEFAULT_BATCH_SIZE,
         help="Rows the expiry scheduled action ends per committed batch.",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # Checked before the row is written: a value past PostgreSQL's integer
+        # would otherwise fail as a database error, and one in range but
+        # absurd would reach the scheduled actions (which then fall back to
+        # their defaults, with a warning, rather than fail).
+        checks = (
+            ("ov_reminder_days", lead_days_problem),
+            ("ov_expiry_batch_size", batch_size_problem),
+        )
+        for vals in vals_list:
+            for name, problem_of in checks:
+                if name in vals:
+                    problem = problem_of(self.env, vals[name])
+                    if problem:
+                        raise ValidationError(problem)
+        return super().create(vals_list)
