@@ -3,6 +3,7 @@ from . import plan_steps
 from . import ov_migration_map
 from . import ov_migration_report_line
 from . import plan_cutover
+from . import plan_scope
 from . import ov_migration_plan
 from . import ov_migration_rule
 from . import ov_migration_plan_row

@@ -20,8 +20,8 @@ class OvMigrationMap(models.Model):
     side = fields.Selection(SIDES, required=True)
     source_id = fields.Integer("Stamp value", required=True, help="Id of the stamped record.")
     source_name = fields.Char("Stamped record")
-    sa_id = fields.Many2one("ov.sa", string="SA", ondelete="restrict")
-    actor_id = fields.Many2one("ov.actor", ondelete="restrict")
+    sa_id = fields.Many2one("ov.sa", string="SA", ondelete="restrict", check_company=True)
+    actor_id = fields.Many2one("ov.actor", ondelete="restrict", check_company=True)
 
     _sql_constraints = [
         (
@@ -44,7 +44,9 @@ class OvMigrationPlanMapping(models.AbstractModel):
         A user maps to the actor linked to it; any other record to the SA or
         actor of the same name. With *create missing*, what is not found is
         created (and audited); otherwise the line stays empty for a manager
-        to fill in.
+        to fill in. Only the stamp values of the plan's records count, and a
+        value its manager may not read is neither named nor looked up by its
+        name: its line keeps the id alone, for the manager to map.
         """
         self._ov_check_manager()
         for plan in self:
@@ -63,25 +65,35 @@ class OvMigrationPlanMapping(models.AbstractModel):
                 """SELECT DISTINCT legacy.%(column)s FROM %(table)s legacy
                    WHERE legacy.%(column)s IS NOT NULL AND legacy.%(column)s NOT IN (
                        SELECT source_id FROM ov_migration_map WHERE plan_id = %(plan)s
-                       AND side = %(side)s)
+                       AND side = %(side)s) AND %(scope)s
                    ORDER BY 1""",
                 column=SQL.identifier(field.name),
                 table=SQL.identifier(Legacy._table),
                 plan=self.id,
                 side=side,
+                scope=self._ov_scope_sql("legacy"),
             )
         )
-        # sudo: the mapping names every stamped record, whoever may read it.
-        sources = env[field.relation].sudo().browse([row[0] for row in env.cr.fetchall()])
+        sources = env[field.relation].browse([row[0] for row in env.cr.fetchall()])
+        readable = sources._filtered_access("read")
         lines = []
         for source in sources:
-            target = self._ov_find_or_create(side, source)
+            if source in readable:
+                target = self._ov_find_or_create(side, source)
+                name = source.display_name
+            else:
+                target = env[f"ov.{side}"]
+                name = env._(
+                    "%(model)s #%(id)s (not readable)",
+                    model=env[field.relation]._description,
+                    id=source.id,
+                )
             lines.append(
                 {
                     "plan_id": self.id,
                     "side": side,
                     "source_id": source.id,
-                    "source_name": source.display_name,
+                    "source_name": name,
                     f"{side}_id": target.id,
                 }
             )
@@ -101,14 +113,14 @@ class OvMigrationPlanMapping(models.AbstractModel):
             if source._name == "res.users":
                 vals["user_id"] = source.id
             return self._ov_audited_create("ov.actor", vals)
-        company = source["company_id"] if "company_id" in source._fields else env.company
+        company = self.company_id  # the plan's: a mapping never reaches another company
         found = (
             env["ov.sa"]
             .with_context(active_test=False)
             .search(
                 [
                     ("name", "=", source.display_name),
-                    ("company_id", "=", (company or env.company).id),
+                    ("company_id", "=", company.id),
                 ],
                 limit=1,
             )
@@ -120,7 +132,7 @@ class OvMigrationPlanMapping(models.AbstractModel):
             {
                 "name": source.display_name,
                 "code": f"{source._name}-{source.id}",
-                "company_id": (company or env.company).id,
+                "company_id": company.id,
             },
         )
 

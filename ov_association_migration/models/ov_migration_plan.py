@@ -5,6 +5,7 @@ from odoo.tools import SQL
 from odoo.addons.ov_association_base import policy
 
 from ..sql import shape as shape_sql
+from .plan_line import STEP_KEY, STEP_MARKER
 
 # The ADR's migration path; each step only from the one before (STEPS_FROM).
 STATES = [
@@ -56,8 +57,6 @@ RESULTS = (
     "parity_only_association",
     "parity_accepted_reason",
 )
-STEP_MARKER = object()
-STEP_KEY = "ov_migration_step"
 MANAGER_GROUP = "ov_association_base.group_ov_manager"
 
 
@@ -76,9 +75,11 @@ class OvMigrationPlan(models.Model):
         "ov.migration.plan.mapping",
         "ov.migration.plan.report",
         "ov.migration.plan.cutover",
+        "ov.migration.plan.scope",
     ]
     _description = "Migration plan of a legacy governance stamp"
     _order = "id desc"
+    _check_company_auto = True
 
     name = fields.Char(required=True)
     state = fields.Selection(STATES, default="draft", required=True, readonly=True, copy=False)
@@ -89,6 +90,7 @@ class OvMigrationPlan(models.Model):
         ondelete="cascade",
         help="The native model whose records carry the stamp: the pair's governed model.",
     )
+    # company_id: ov.migration.plan.scope (plan_scope.py)
     legacy_model = fields.Char(related="legacy_model_id.model", string="Legacy model name")
     pair_model = fields.Selection(
         "_selection_pair_models",
@@ -122,6 +124,7 @@ class OvMigrationPlan(models.Model):
         "ov.sa",
         string="Default SA",
         ondelete="restrict",
+        check_company=True,
         help="The SA of the rows created for legacy records without an SA stamp "
         "(required when the plan has no SA stamp).",
     )
@@ -239,8 +242,12 @@ class OvMigrationPlan(models.Model):
     def _ov_settings_problem(self):
         """What is wrong with the plan's settings, in one sentence, or None."""
         env = self.env
-        if self.pair_model not in env:
-            return env._("the target pair %(pair)s is not installed.", pair=self.pair_model)
+        if self.pair_model not in self._ov_pair_model_names():
+            return env._(
+                "the target pair (pair_model) %(pair)s is not an installed SA-layer "
+                "association model.",
+                pair=self.pair_model,
+            )
         pair = env[self.pair_model]
         governed = pair._fields[pair._ov_target_field].comodel_name
         if governed != self.legacy_model:
@@ -286,6 +293,13 @@ class OvMigrationPlan(models.Model):
                     types=" or ".join(types),
                     relation=f" to {relation}" if relation else "",
                 )
+        company_field = env[self.legacy_model]._fields.get("company_id")
+        if company_field and not (company_field.store and company_field.type == "many2one"):
+            return env._(
+                "the legacy model %(model)s has a company it does not store: the plan "
+                "could not keep to its company's records.",
+                model=self.legacy_model,
+            )
         if self.actor_field_id and pair._ov_actor_model() is None:
             return env._("the pair %(pair)s has no actor layer.", pair=self.pair_model)
         if self.sa_field_id == self.actor_field_id:
@@ -318,7 +332,14 @@ class OvMigrationPlan(models.Model):
             rule._ov_domain()  # raises a UserError naming the rule if invalid
         return None
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._ov_check_plan_values(vals, creating=True)
+        return super().create(vals_list)
+
     def write(self, vals):
+        self._ov_check_plan_values(vals, creating=False)
         if self.env.context.get(STEP_KEY) is not STEP_MARKER:
             results = sorted(set(vals) & set(RESULTS))
             if results:
@@ -350,19 +371,7 @@ class OvMigrationPlan(models.Model):
                 )
             )
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_only_before_backfill(self):
-        # A real uninstall keeps what plans did (hooks.py); a plan is only
-        # deleted by hand before it wrote anything.
-        used = self.filtered(lambda plan: plan.state not in EDITABLE_STATES)
-        if used:
-            raise UserError(
-                self.env._(
-                    "Migration plan %(plan)s has backfilled: reset it to draft (or keep it "
-                    "as the record of the migration) instead of deleting it.",
-                    plan=used[0].name,
-                )
-            )
+    # Deletion: ov.migration.plan.scope._unlink_only_unused_plans (plan_scope.py)
 
     # ------------------------------------------------------------------
     # Steps: state and audit
@@ -430,12 +439,13 @@ class OvMigrationPlan(models.Model):
             self.env.cr.execute(
                 SQL(
                     "SELECT count(DISTINCT legacy.%s) FROM %s legacy"
-                    " WHERE legacy.%s IS NOT NULL AND legacy.%s NOT IN %s",
+                    " WHERE legacy.%s IS NOT NULL AND legacy.%s NOT IN %s AND %s",
                     SQL.identifier(self.sa_field_id.name),
                     SQL.identifier(self.env[self.legacy_model]._table),
                     SQL.identifier(self.sa_field_id.name),
                     SQL.identifier(self.sa_field_id.name),
                     readable,
+                    self._ov_scope_sql("legacy"),
                 )
             )
             hidden += self.env.cr.fetchone()[0]
@@ -461,6 +471,11 @@ class OvMigrationPlan(models.Model):
         self.ensure_one()
         env = self.env
         Legacy = env[self.legacy_model].sudo().with_context(active_test=False)
+        # A rule's domain selects what its user may see select (DESIGN §5):
+        # their field access, and the record rules of every model on its
+        # paths, the legacy model's included. An empty domain selects every
+        # record of the plan's scope, and names none.
+        Mine = env[self.legacy_model].with_context(active_test=False)
         pair = env[self.pair_model]
         actor_model = pair._ov_actor_model()
         rules = []
@@ -470,7 +485,7 @@ class OvMigrationPlan(models.Model):
                 condition = SQL(
                     "%s IN %s",
                     SQL.identifier("legacy", "id"),
-                    Legacy._search(domain).subselect(),
+                    Mine._search(domain).subselect(),
                 )
             else:
                 condition = SQL("TRUE")
@@ -515,6 +530,16 @@ class OvMigrationPlan(models.Model):
                 kind: tuple(sorted(kinds)) for kind, kinds in policy.ACTOR_KINDS_ADMITTED.items()
             },
             create_memberships=self.create_memberships,
+            company_id=self.company_id.id,
+            readable_ids=None if env.su else Mine._search([]).subselect(),
+        )
+
+    def _ov_scope_sql(self, alias):
+        """Which legacy rows (alias ``alias``) the plan covers (plan_scope.py)."""
+        self.ensure_one()
+        company_field = self.env[self.legacy_model]._fields.get("company_id")
+        return shape_sql.in_scope(
+            alias, "company_id" if company_field else None, self.company_id.id
         )
 
     def _ov_side(self, field, governance_model):

@@ -1,4 +1,7 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
 
 
 class OvMigrationPlanRow(models.Model):
@@ -18,10 +21,25 @@ class OvMigrationPlanRow(models.Model):
     _log_access = False
 
     plan_id = fields.Many2one("ov.migration.plan", required=True, ondelete="cascade")
+    # The plan's, written with the row by the backfill's SQL.
+    company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
     target_id = fields.Integer(required=True, help="Id of the legacy record.")
     outcome = fields.Char(required=True, help="create, or governed (already equivalent)")
     sa_row_id = fields.Integer("SA row")
     actor_row_id = fields.Integer("Actor row")
+
+    @api.ondelete(at_uninstall=True)
+    def _unlink_never(self):
+        # The backfill's memory goes with its plan (a database cascade) or
+        # with the addon (a real uninstall, as superuser), never by hand.
+        if self.env.su and self.env.context.get(MODULE_UNINSTALL_FLAG):
+            return
+        raise UserError(
+            self.env._(
+                "Migration plan %(plan)s: what it migrated stays the record of the migration.",
+                plan=self[:1].plan_id.name,
+            )
+        )
 
     _sql_constraints = [
         (

@@ -1,7 +1,12 @@
 import csv
 import io
 
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
+
+from .plan_line import STEP_KEY, STEP_MARKER
 
 STEPS = [
     ("dry_run", "Dry run"),
@@ -19,6 +24,7 @@ class OvMigrationReportLine(models.Model):
     _order = "plan_id, step, sequence, id"
 
     plan_id = fields.Many2one("ov.migration.plan", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="plan_id.company_id", store=True, index=True)
     step = fields.Selection(STEPS, required=True)
     sequence = fields.Integer()
     category = fields.Char(required=True, help="create, skip, done, only_stamp, …")
@@ -26,6 +32,22 @@ class OvMigrationReportLine(models.Model):
     detail = fields.Char()
     count = fields.Integer()
     sample = fields.Char(help="Some of the legacy record ids concerned.")
+
+    @api.ondelete(at_uninstall=True)
+    def _unlink_only_by_the_steps(self):
+        # A step replaces its own lines; nobody else deletes a plan's record
+        # of what it found, whatever the context (a real uninstall as
+        # superuser drops the table).
+        if self.env.context.get(STEP_KEY) is STEP_MARKER:
+            return
+        if self.env.su and self.env.context.get(MODULE_UNINSTALL_FLAG):
+            return
+        raise UserError(
+            self.env._(
+                "Migration plan %(plan)s: its report lines are replaced by its steps only.",
+                plan=self[:1].plan_id.name,
+            )
+        )
 
 
 class OvMigrationPlanReport(models.AbstractModel):
@@ -37,8 +59,9 @@ class OvMigrationPlanReport(models.AbstractModel):
     def _ov_replace_report(self, step, lines):
         self.ensure_one()
         # sudo: report lines are written by the steps alone; managers only read them.
-        self.sudo().report_line_ids.filtered(lambda line: line.step == step).unlink()
-        self.env["ov.migration.report.line"].sudo().create(
+        system = self.sudo()._ov_system()
+        system.report_line_ids.filtered(lambda line: line.step == step).unlink()
+        system.env["ov.migration.report.line"].create(
             [
                 {"plan_id": self.id, "step": step, "sequence": index, **line}
                 for index, line in enumerate(lines)

@@ -33,12 +33,15 @@ class OvMigrationPlanCutover(models.AbstractModel):
                 )
             plan._ov_step("frozen")
             self.env.flush_all()
+            shape = plan._ov_shape()
             cutover.install_freeze(
                 self.env.cr,
                 plan.id,
                 plan.legacy_model,
-                self.env[plan.legacy_model]._table,
+                shape.legacy_table,
                 [field.name for _side, field in plan._ov_stamp_fields()],
+                shape.target_company_column,
+                shape.company_id,
             )
         return True
 
@@ -99,8 +102,8 @@ class OvMigrationPlanCutover(models.AbstractModel):
     def _ov_derived_sql(self, side):
         """The stamp value the live associations give legacy row ``target``.
 
-        The row of the plan's kinds that is live (active, and for actor rows
-        their parent too), exclusive kinds first, then the newest; mapped back
+        The row of the plan's kinds and company that is live (active, and for
+        actor rows their parent too), exclusive kinds first, then the newest; mapped back
         to the stamp's comodel through the plan's mapping (or, for users, the
         actor's user).
         """
@@ -137,12 +140,13 @@ class OvMigrationPlanCutover(models.AbstractModel):
         first = SQL("row.association_kind IN %s DESC,", exclusive) if exclusive else SQL()
         return SQL(
             "SELECT %s FROM %s row WHERE %s = target AND %s AND row.association_kind IN %s"
-            " ORDER BY %s row.id DESC LIMIT 1",
+            " AND row.company_id = %s ORDER BY %s row.id DESC LIMIT 1",
             value,
             SQL.identifier(layer._table),
             target_column,
             live,
             kinds,
+            self.company_id.id,
             first,
         )
 

@@ -334,6 +334,25 @@ class OvMigrationPlanSteps(models.AbstractModel):
                         plan=plan.name,
                     )
                 )
+            only_stamp, only_association, _lines = plan._ov_parity()
+            if (only_stamp, only_association) != (
+                plan.parity_only_stamp,
+                plan.parity_only_association,
+            ):
+                # What the reason accepts must be what the log records.
+                raise UserError(
+                    self.env._(
+                        "Migration plan %(plan)s: the legacy data changed since parity was "
+                        "verified (%(stamp)s only by stamp and %(assoc)s only by association "
+                        "then, %(stamp_now)s and %(assoc_now)s now); verify parity again "
+                        "before accepting its differences.",
+                        plan=plan.name,
+                        stamp=plan.parity_only_stamp,
+                        assoc=plan.parity_only_association,
+                        stamp_now=only_stamp,
+                        assoc_now=only_association,
+                    )
+                )
             plan._ov_system().write({"parity_accepted_reason": reason})
             plan._ov_step(
                 "parity",

@@ -163,12 +163,13 @@ def record_provenance(cr, shape):
     """What the plan did for each legacy row: the rerun finds it ``migrated``."""
     cr.execute(
         SQL(
-            """INSERT INTO ov_migration_plan_row (plan_id, target_id, outcome, sa_row_id,
-                                                  actor_row_id)
-               SELECT %(plan)s, batch.target_id, batch.outcome, batch.parent_id,
+            """INSERT INTO ov_migration_plan_row (plan_id, company_id, target_id, outcome,
+                                                  sa_row_id, actor_row_id)
+               SELECT %(plan)s, %(company)s, batch.target_id, batch.outcome, batch.parent_id,
                       batch.actor_row_id
                FROM %(batch)s batch""",
             plan=shape.plan_id,
+            company=shape.company_id,
             batch=SQL.identifier(BATCH_TABLE),
         )
     )

@@ -118,7 +118,7 @@ def base_rows(shape, where):
                   %(sa)s AS sa_id, %(actor)s AS actor_id,
                   %(date_from)s AS date_from, %(date_to)s AS date_to,
                   %(granted_by)s AS granted_by, %(company)s AS target_company,
-                  (%(condition)s) AS target_ok
+                  (%(condition)s) AS target_ok, %(readable)s AS readable
            FROM %(table)s %(t)s%(joins)s
            WHERE (%(stamped)s) AND %(where)s""",
         t=_ident(t),
@@ -132,6 +132,7 @@ def base_rows(shape, where):
         granted_by=shape.granted_by,
         company=company,
         condition=shape.target_condition,
+        readable=shape.readable(_ident(t, "id")),
         table=_ident(shape.legacy_table),
         joins=SQL("").join(joins),
         stamped=shape.stamped(t),
@@ -158,7 +159,8 @@ def classified(shape, now, where=None):
     ``outcome``, ``sa_id``, ``actor_id``, ``sa_kind``, ``actor_kind``,
     ``new_state``, ``date_from``, ``date_to``, ``granted_by``, ``company_id``
     (the SA's), ``parent_id`` (an SA row to hang the actor row off),
-    ``is_member``, and what to create: ``new_sa``, ``new_actor``,
+    ``is_member``, ``readable`` (by the plan's user: only those are sampled),
+    and what to create: ``new_sa``, ``new_actor``,
     ``new_membership``.
 
     ``now`` is the moment in microseconds since the epoch (UTC), as the
@@ -239,6 +241,7 @@ def _classified(shape, now_us, where, probes):
             WHEN NOT base.target_ok THEN 'policy_refused'
             WHEN (base.target_company IS NOT NULL AND base.target_company <> sa.company_id)
                  OR (actor.company_id IS NOT NULL AND actor.company_id <> sa.company_id)
+                 OR sa.company_id <> %(plan_company)s
                 THEN 'other_company'
             WHEN %(has_actor)s AND NOT %(create_memberships)s AND NOT %(member)s
                 THEN 'not_member'
@@ -270,6 +273,7 @@ def _classified(shape, now_us, where, probes):
         new_state=new_state,
         sa_exclusive=_in(SQL("rule.sa_kind"), shape.sa_exclusive),
         actor_exclusive=_in(SQL("rule.actor_kind"), shape.actor_exclusive),
+        plan_company=shape.company_id,
     )
     # The SA row a new actor row hangs off, when one of the same SA, target
     # and kind is already live (the active one first).
@@ -292,7 +296,7 @@ def _classified(shape, now_us, where, probes):
                SELECT base.target_id, %(outcome)s AS outcome, base.sa_id, base.actor_id,
                       rule.sa_kind, CASE WHEN %(has_actor)s THEN rule.actor_kind END AS actor_kind,
                       %(new_state)s AS new_state, base.date_from, base.date_to,
-                      base.granted_by, sa.company_id, parent.id AS parent_id,
+                      base.granted_by, sa.company_id, parent.id AS parent_id, base.readable,
                       %(has_actor)s AND %(member)s AS is_member
                FROM (%(base)s) base
                LEFT JOIN %(rules)s ON rule.number = base.rule_number

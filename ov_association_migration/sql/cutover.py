@@ -1,12 +1,15 @@
 """Steps 5 and 6 of the ADR, held by the database so no write can bypass them.
 
 * Freeze: a trigger on the legacy table refuses any INSERT or UPDATE that
-  sets or changes a frozen stamp, through the ORM or in SQL, with an error
+  sets or changes a frozen stamp of a record in the plan's scope (its
+  company's records and the shared ones, ``shape.in_scope``), through the
+  ORM or in SQL, with an error
   that names the plan (a ``check_violation``: Odoo's RPC layer shows it as a
   ValidationError).
 * Demote: the stamp becomes a derived cache of the associations. A function
   per plan and side computes the value from the live association rows; a
-  trigger on the legacy table writes that value whatever a writer gives, and
+  trigger on the legacy table writes that value whatever a writer gives (on
+  the plan's records only), and
   a trigger on the association table rewrites the stamps of the targets a
   changed row governs.
 
@@ -16,6 +19,8 @@ them all.
 """
 
 from odoo.tools import SQL
+
+from .shape import in_scope
 
 PREFIX = "ov_migration_"
 
@@ -27,8 +32,25 @@ DECLARE
     position integer;
     column_name text;
     changed boolean;
+    company_now text;
+    company_before text;
 BEGIN
-    FOR position IN 2 .. TG_NARGS - 1 LOOP
+    -- Arguments: plan id, model, company column ('' without one), the
+    -- plan's company id, then the frozen columns. A record of another
+    -- company (before and after the write) is not the plan's: let it be.
+    IF TG_ARGV[2] <> '' THEN
+        company_now := to_jsonb(NEW)->>TG_ARGV[2];
+        IF TG_OP = 'UPDATE' THEN
+            company_before := to_jsonb(OLD)->>TG_ARGV[2];
+        ELSE
+            company_before := company_now;
+        END IF;
+        IF company_now IS NOT NULL AND company_now <> TG_ARGV[3]
+           AND company_before IS NOT NULL AND company_before <> TG_ARGV[3] THEN
+            RETURN NEW;
+        END IF;
+    END IF;
+    FOR position IN 4 .. TG_NARGS - 1 LOOP
         column_name := TG_ARGV[position];
         IF TG_OP = 'INSERT' THEN
             changed := to_jsonb(NEW)->column_name <> 'null'::jsonb;
@@ -64,10 +86,22 @@ def freeze_trigger(plan_id):
     return f"{PREFIX}freeze_{plan_id}"
 
 
-def install_freeze(cr, plan_id, model, table, columns):
+def scope_condition(row, company_column, company_id):
+    """The plan's scope on a trigger's ``row`` (OLD or NEW): a record of its
+    company or a shared one; every record of a model without a company."""
+    return in_scope(row, company_column, int(company_id) if company_column else None)
+
+
+def install_freeze(cr, plan_id, model, table, columns, company_column=None, company_id=None):
+    """Refuse writes of ``columns`` on the plan's records (its scope only:
+    another company's records stay writable, see ``_FREEZE``)."""
     cr.execute(_FREEZE)
     name = freeze_trigger(plan_id)
     cr.execute(SQL("DROP TRIGGER IF EXISTS %s ON %s", SQL.identifier(name), SQL.identifier(table)))
+    scope = [
+        _literal(company_column) if company_column else SQL("''"),
+        _literal(str(int(company_id or 0))),
+    ]
     cr.execute(
         SQL(
             "CREATE TRIGGER %s BEFORE INSERT OR UPDATE OF %s ON %s FOR EACH ROW "
@@ -76,7 +110,7 @@ def install_freeze(cr, plan_id, model, table, columns):
             SQL(", ").join(SQL.identifier(column) for column in columns),
             SQL.identifier(table),
             SQL(", ").join(
-                [_literal(str(plan_id)), _literal(model)] + [_literal(c) for c in columns]
+                [_literal(str(plan_id)), _literal(model), *scope] + [_literal(c) for c in columns]
             ),
         )
     )
@@ -102,6 +136,9 @@ def install_demote(cr, shape, side_name, derived_value, association_table, targe
     names = _names(shape.plan_id, side_name)
     legacy = SQL.identifier(shape.legacy_table)
     column = SQL.identifier(side.column)
+    # Only the plan's records follow its associations: another company's
+    # stamps stay as their company wrote them.
+    covered = shape.in_scope("legacy")
     cr.execute(
         SQL(
             "CREATE OR REPLACE FUNCTION %s(target integer) RETURNS integer "
@@ -125,10 +162,11 @@ def install_demote(cr, shape, side_name, derived_value, association_table, targe
     cr.execute(
         SQL(
             """CREATE TRIGGER %(cache)s BEFORE INSERT OR UPDATE OF %(column)s ON %(legacy)s
-               FOR EACH ROW EXECUTE FUNCTION %(cache)s()""",
+               FOR EACH ROW WHEN (%(scope)s) EXECUTE FUNCTION %(cache)s()""",
             cache=SQL.identifier(names["cache"]),
             column=column,
             legacy=legacy,
+            scope=scope_condition("new", shape.target_company_column, shape.company_id),
         )
     )
     old_target = SQL(target_expression.replace("%s", "OLD"))
@@ -142,7 +180,7 @@ def install_demote(cr, shape, side_name, derived_value, association_table, targe
                    IF TG_OP IN ('UPDATE', 'DELETE') THEN targets := targets || %(old)s; END IF;
                    IF TG_OP IN ('UPDATE', 'INSERT') THEN targets := targets || %(new)s; END IF;
                    UPDATE %(legacy)s legacy SET %(column)s = %(derived)s(legacy.id)
-                   WHERE legacy.id = ANY(targets)
+                   WHERE legacy.id = ANY(targets) AND %(in_scope)s
                    AND legacy.%(column)s IS DISTINCT FROM %(derived)s(legacy.id);
                    RETURN NULL;
                END $$""",
@@ -152,6 +190,7 @@ def install_demote(cr, shape, side_name, derived_value, association_table, targe
             legacy=legacy,
             column=column,
             derived=SQL.identifier(names["derived"]),
+            in_scope=covered,
         )
     )
     cr.execute(
@@ -166,10 +205,11 @@ def install_demote(cr, shape, side_name, derived_value, association_table, targe
     cr.execute(
         SQL(
             """UPDATE %(legacy)s legacy SET %(column)s = %(derived)s(legacy.id)
-               WHERE legacy.%(column)s IS DISTINCT FROM %(derived)s(legacy.id)""",
+               WHERE %(in_scope)s AND legacy.%(column)s IS DISTINCT FROM %(derived)s(legacy.id)""",
             legacy=legacy,
             column=column,
             derived=SQL.identifier(names["derived"]),
+            in_scope=covered,
         )
     )
     return cr.rowcount
@@ -201,6 +241,23 @@ def drop_everything(cr):
         # The plans' functions take nothing (triggers) or one legacy row id.
         signature = SQL("(integer)") if arguments else SQL("()")
         cr.execute(SQL("DROP FUNCTION IF EXISTS %s%s CASCADE", SQL.identifier(name), signature))
+
+
+def plans_with_triggers(cr, plan_ids):
+    """Those of ``plan_ids`` that have a freeze or demotion trigger installed."""
+    if not plan_ids:
+        return []
+    number = SQL("substring(tgname FROM %s)::integer", rf"^{PREFIX}(?:freeze_)?([0-9]+)_?")
+    cr.execute(
+        SQL(
+            "SELECT DISTINCT %s FROM pg_trigger WHERE starts_with(tgname, %s) AND %s IN %s",
+            number,
+            PREFIX,
+            number,
+            tuple(plan_ids),
+        )
+    )
+    return [plan_id for (plan_id,) in cr.fetchall()]
 
 
 def remaining(cr):

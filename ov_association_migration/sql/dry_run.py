@@ -2,7 +2,8 @@
 
 Two statements over the whole legacy table: the unstamped rows (counted as
 ``empty_stamp``), and the classification of the stamped ones grouped by
-outcome, layer, kind and state. Each group keeps a sample of target ids.
+outcome, layer, kind and state. Each group keeps a sample of target ids, of
+records the plan's user may read only (the others are counted, not named).
 """
 
 from odoo.tools import SQL
@@ -17,11 +18,12 @@ def unstamped(cr, shape):
     cr.execute(
         SQL(
             """SELECT count(*), (SELECT array_agg(id) FROM (
-                   SELECT legacy.id FROM %(table)s legacy WHERE %(unstamped)s
+                   SELECT legacy.id FROM %(table)s legacy WHERE %(unstamped)s AND %(readable)s
                    ORDER BY legacy.id LIMIT %(sample)s) sample)
                FROM %(table)s legacy WHERE %(unstamped)s""",
             table=SQL.identifier(shape.legacy_table),
             unstamped=shape.unstamped("legacy"),
+            readable=shape.readable(SQL.identifier("legacy", "id")),
             sample=SAMPLE_SIZE,
         )
     )
@@ -42,10 +44,11 @@ def groups(cr, shape, now_us):
                ranked AS (
                    SELECT rows.*, row_number() OVER (
                        PARTITION BY outcome, sa_kind, actor_kind, new_state, new_sa, new_actor
-                       ORDER BY target_id) AS rank
+                       ORDER BY NOT readable, target_id) AS rank
                    FROM rows)
                SELECT outcome, sa_kind, actor_kind, new_state, new_sa, new_actor, count(*),
-                      array_agg(target_id ORDER BY target_id) FILTER (WHERE rank <= %(sample)s)
+                      array_agg(target_id ORDER BY target_id)
+                          FILTER (WHERE rank <= %(sample)s AND readable)
                FROM ranked
                GROUP BY outcome, sa_kind, actor_kind, new_state, new_sa, new_actor
                UNION ALL

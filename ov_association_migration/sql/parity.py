@@ -10,8 +10,10 @@ For each side the plan has, two sets of (target, SA or actor) pairs:
   and window of actor rows for an actor.
 
 The subjects compared are the plan's: those its stamps map to, its default
-SA, and those of the rows it backfilled. Differences are counted and sampled
-both ways.
+SA, and those of the rows it backfilled; the legacy rows are those of the
+plan's scope (``Shape.in_scope``), the association rows those of its company.
+Differences are counted both ways and sampled among the records the plan's
+user may read.
 """
 
 from odoo.tools import SQL
@@ -23,29 +25,33 @@ from .dry_run import SAMPLE_SIZE
 def _stamp_pairs(shape, name, side):
     mapped, join = classify._mapped(shape, side, name, "legacy")
     return SQL(
-        "SELECT legacy.id AS target_id, %s AS subject FROM %s legacy%s WHERE %s IS NOT NULL",
+        "SELECT legacy.id AS target_id, %s AS subject FROM %s legacy%s WHERE %s IS NOT NULL AND %s",
         mapped,
         SQL.identifier(shape.legacy_table),
         join,
         SQL.identifier("legacy", side.column),
+        shape.in_scope("legacy"),
     )
 
 
 def _association_pairs(shape, name, now_us, effective_sa):
     if name == "sa":
         return SQL(
-            "SELECT row.%s AS target_id, row.sa_id AS subject FROM %s row WHERE %s",
+            "SELECT row.%s AS target_id, row.sa_id AS subject FROM %s row"
+            " WHERE %s AND row.company_id = %s",
             SQL.identifier(shape.target_column),
             SQL.identifier(shape.sa_table),
             effective_sa,
+            shape.company_id,
         )
     return SQL(
         """SELECT row.ov_target_id AS target_id, row.ov_reach_actor_id AS subject
            FROM %s row WHERE row.ov_reach_actor_id IS NOT NULL
-           AND row.ov_date_from_us <= %s AND row.ov_date_to_us > %s""",
+           AND row.ov_date_from_us <= %s AND row.ov_date_to_us > %s AND row.company_id = %s""",
         SQL.identifier(shape.actor_table),
         now_us,
         now_us,
+        shape.company_id,
     )
 
 
@@ -90,18 +96,19 @@ def compare(cr, shape, name, now_us, effective_sa):
                only_association AS (SELECT * FROM association EXCEPT SELECT * FROM stamp)
                SELECT 'only_stamp', (SELECT count(*) FROM only_stamp),
                       (SELECT array_agg(ARRAY[target_id, subject]) FROM (
-                           SELECT * FROM only_stamp ORDER BY target_id, subject
-                           LIMIT %(sample)s) sample)
+                           SELECT * FROM only_stamp WHERE %(readable)s
+                           ORDER BY target_id, subject LIMIT %(sample)s) sample)
                UNION ALL
                SELECT 'only_association', (SELECT count(*) FROM only_association),
                       (SELECT array_agg(ARRAY[target_id, subject]) FROM (
-                           SELECT * FROM only_association ORDER BY target_id, subject
-                           LIMIT %(sample)s) sample)""",
+                           SELECT * FROM only_association WHERE %(readable)s
+                           ORDER BY target_id, subject LIMIT %(sample)s) sample)""",
             stamp=_stamp_pairs(shape, name, side),
             backfilled=_backfilled_subjects(shape, name),
             default=default,
             association=_association_pairs(shape, name, now_us, effective_sa),
             sample=SAMPLE_SIZE,
+            readable=shape.readable(SQL.identifier("target_id")),
         )
     )
     return {direction: (count, sample or []) for direction, count, sample in cr.fetchall()}

@@ -9,6 +9,15 @@ from dataclasses import dataclass, field
 from odoo.tools import SQL
 
 
+def in_scope(alias, company_column, company_id):
+    """The legacy rows a plan covers: its company's and the shared ones (no
+    company); every row when the legacy model has no company column."""
+    if not company_column:
+        return SQL("TRUE")
+    column = SQL.identifier(alias, company_column)
+    return SQL("(%s IS NULL OR %s = %s)", column, column, company_id)
+
+
 @dataclass(frozen=True)
 class Rule:
     """One classification line: the legacy rows ``condition`` selects (an SQL
@@ -56,13 +65,30 @@ class Shape:
     actor_exclusive: tuple = ()
     admitted: dict = field(default_factory=dict)
     create_memberships: bool = False
+    # The plan's company, and what the plan's user may read of the legacy
+    # model (a subquery of ids; None: everything, the superuser).
+    company_id: int | None = None
+    readable_ids: SQL | None = None
 
-    def stamped(self, alias):
-        """The legacy rows the plan looks at: those with any of its stamps."""
+    def in_scope(self, alias):
+        return in_scope(alias, self.target_company_column, self.company_id)
+
+    def _has_stamp(self, alias):
         columns = [side.column for side in (self.sa, self.actor) if side]
         return SQL(" OR ").join(
             SQL("%s IS NOT NULL", SQL.identifier(alias, column)) for column in columns
         )
 
+    def stamped(self, alias):
+        """The legacy rows the plan looks at: in its scope, with any of its stamps."""
+        return SQL("(%s) AND %s", self._has_stamp(alias), self.in_scope(alias))
+
     def unstamped(self, alias):
-        return SQL("NOT (%s)", self.stamped(alias))
+        return SQL("NOT (%s) AND %s", self._has_stamp(alias), self.in_scope(alias))
+
+    def readable(self, expression):
+        """Whether the plan's user may read the legacy row ``expression``: only
+        those appear in samples (the others are counted, never named)."""
+        if self.readable_ids is None:
+            return SQL("TRUE")
+        return SQL("%s IN %s", expression, self.readable_ids)

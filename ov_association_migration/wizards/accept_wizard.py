@@ -8,6 +8,7 @@ class OvMigrationAcceptWizard(models.TransientModel):
     _description = "Accept parity differences of a migration plan"
 
     plan_id = fields.Many2one("ov.migration.plan", required=True, ondelete="cascade")
+    company_id = fields.Many2one(related="plan_id.company_id", store=True)
     only_stamp = fields.Integer(related="plan_id.parity_only_stamp")
     only_association = fields.Integer(related="plan_id.parity_only_association")
     reason = fields.Text(required=True)
