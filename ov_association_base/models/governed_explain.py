@@ -16,6 +16,13 @@ from .governed_queries import _records_to_ids
 MANAGER_GROUP = "ov_association_base.group_ov_manager"
 
 
+def _answers_by_text_id(self, value, *args, **kwargs):
+    """RPC form of ``{id: bool}``: string keys. JSON turns them into strings
+    anyway; XML-RPC refuses a dict with integer keys (a TypeError the client
+    sees as a traceback), so every transport gets the same answer."""
+    return {str(target_id): allowed for target_id, allowed in value.items()}
+
+
 class OvGovernedExplainMixin(models.AbstractModel):
     """Why a governed answer is what it is, and the answer for many records at once.
 
@@ -34,8 +41,10 @@ class OvGovernedExplainMixin(models.AbstractModel):
 
     @api.model
     @api.readonly
+    @api.returns("self", downgrade=_answers_by_text_id)
     def check_governed_many(self, target_ids, actor_id=None, kinds=None, at=None):
-        """``{target id: bool}``: ``check_governed`` for each id, in one statement."""
+        """``{target id: bool}``: ``check_governed`` for each id, in one statement
+        (over RPC the ids are strings, as every transport can send them)."""
         target_ids = self._ov_argument(arguments.record_ids, "target_ids", target_ids)
         actor, _sa = self._ov_governed_subject(actor_id, None)
         kinds = self._ov_query_kinds(kinds, actor_layer=True)

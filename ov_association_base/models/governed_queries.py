@@ -124,8 +124,24 @@ class OvGovernedQueryMixin(models.AbstractModel):
 
     def _ov_expand_target_query(self, subquery, at=None):
         """Override to widen governed ids to a collection (e.g. child locations);
-        ``at`` is set when the ids are those of a past moment."""
+        ``at`` is set when the ids are those of a past moment. The widening
+        keeps to ``_ov_reader_companies_sql``."""
         return subquery
+
+    def _ov_reader_companies_sql(self, company_column):
+        """Whether a record a collection scope covers lies in the companies the
+        reader may see (``env.companies``; a record without a company always
+        does). The one boundary of every collection read, live or as of a
+        moment, literal or plan-cached, superuser included: an association
+        row of company A on a company-less parent must not make a company-B
+        child reachable (DESIGN §5, governed queries keep to the reader's
+        companies), and every read must give the same answer for it."""
+        return SQL(
+            "(%s IS NULL OR %s = ANY(%s))",
+            company_column,
+            company_column,
+            list(self.env.companies.ids),
+        )
 
     # ------------------------------------------------------------------
     # Arguments: validated at the boundary, one clear error each

@@ -26,7 +26,8 @@ class OvSaLocation(models.Model):
     )
 
     def _ov_expand_target_query(self, subquery, at=None):
-        """A governed location covers its descendants (collection scope, ADR §10).
+        """A governed location covers its descendants (collection scope, ADR §10)
+        that lie in the reader's companies (``_ov_reader_companies_sql``).
 
         As of a past moment, through today's hierarchy (the log does not
         record it); a location deleted since still answers for itself.
@@ -34,29 +35,43 @@ class OvSaLocation(models.Model):
         expanded = SQL(
             "(SELECT covered.id FROM stock_location covered"
             " JOIN stock_location governed ON covered.parent_path LIKE governed.parent_path || %s"
-            " WHERE governed.id IN %s)",
+            " WHERE governed.id IN %s AND %s)",
             "%",  # Odoo's SQL() cannot escape a literal percent sign
             subquery,
+            self._ov_reader_companies_sql(SQL.identifier("covered", "company_id")),
         )
         if at:
-            return SQL("(%s UNION %s)", expanded, subquery)
+            return SQL(
+                "(%s UNION SELECT gone.id FROM %s AS gone(id) WHERE NOT EXISTS"
+                " (SELECT 1 FROM stock_location still WHERE still.id = gone.id))",
+                expanded,
+                subquery,
+            )
         return expanded
 
-    def _ov_covering_domain(self, target_id):
-        # The rows of the location and of each of its ancestors.
-        return [("location_id", "parent_of", target_id)]
-
     def _ov_covering_targets_sql(self, target_id):
-        # The location and each of its ancestors (today's hierarchy; a
-        # location deleted since, itself alone).
+        """The location and each of its ancestors, whose rows cover it: the
+        inverse of ``_ov_expand_target_query``, with the same company
+        boundary (a location outside the reader's companies is covered by
+        nothing). Today's hierarchy, read from the location's own
+        ``parent_path`` (one primary-key probe); a location deleted since,
+        itself alone."""
         return SQL(
-            "(SELECT ancestor.id FROM stock_location ancestor JOIN stock_location covered"
-            " ON covered.parent_path LIKE ancestor.parent_path || %s WHERE covered.id = %s"
-            " UNION SELECT %s)",
-            "%",
+            "(SELECT ancestor::integer FROM stock_location covered,"
+            " unnest(string_to_array(rtrim(covered.parent_path, '/'), '/')) AS ancestor"
+            " WHERE covered.id = %s AND %s"
+            " UNION SELECT %s WHERE NOT EXISTS (SELECT 1 FROM stock_location still"
+            " WHERE still.id = %s))",
+            target_id,
+            self._ov_reader_companies_sql(SQL.identifier("covered", "company_id")),
             target_id,
             target_id,
         )
+
+    def _ov_covering_domain(self, target_id):
+        # The rows of the location and of each of its ancestors, as the SQL
+        # form decides (one definition for explanations, now and as of then).
+        return [("location_id", "in", self._ov_covering_targets_sql(target_id))]
 
     def _ov_check_query(self, actor, target_id, kinds=None, at=None):
         # A descendant has no row of its own: test it against the covered set.
