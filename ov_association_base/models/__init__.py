@@ -20,6 +20,7 @@ from . import ov_actor_handover
 from . import governance_summary
 from . import ov_sa_membership
 from . import ov_association_event
+from . import audit_verification
 from . import ov_governance_cron
 from . import expiry_reminder
 from . import governance_reports

@@ -2,16 +2,27 @@
 
 * A trigger refuses UPDATE, DELETE and TRUNCATE of ``ov_association_event``,
   whoever runs them, through the ORM or in SQL. The one UPDATE it lets through
-  is sealing: filling ``chain_index`` and ``hash`` of an event not yet sealed,
-  nothing else changed.
+  is sealing: filling ``chain_index``, ``hash`` and ``keyed`` of an event not
+  yet sealed, nothing else changed.
 * Sealing chains events in the order they are sealed: event number n carries
-  ``sha256(hash of n-1 | its own content)``. It runs in batches (the
-  scheduled action, and before every verification), not on insert, so
-  concurrent governance writes never wait for one another on a chain head
-  (Odoo's accounting secures its entries the same way, after the fact).
+  ``sha256(hash of n-1 | its own content)``, or, once a key is configured
+  (``ov_association_audit_key`` in the Odoo configuration file, never in the
+  database), ``HMAC-SHA256(key, hash of n-1 | its own content)`` and
+  ``keyed`` set. It runs in batches (the scheduled action, and before every
+  verification), not on insert, so concurrent governance writes never wait
+  for one another on a chain head (Odoo's accounting secures its entries the
+  same way, after the fact).
 * ``verify`` walks the chain and reports the first broken link: an event
-  whose content no longer matches its hash (altered), or a gap in the chain
+  whose content no longer matches its hash (altered), an unkeyed link after
+  a keyed one (re-sealed without the key: altered too), or a gap in the chain
   indexes (deleted).
+
+Without the key, anyone who can write the table past the trigger can alter
+an event and recompute the plain chain after it: it verifies. With the key,
+such a re-sealed link is found, unless every keyed link is rewritten as
+unkeyed (``keyed_from`` then moves, and published anchors show it, see
+``audit_anchor``). Key rotation is not supported: another key reports the
+first keyed link altered.
 
 Escape hatch, for test fixtures and maintenance only, inside one transaction:
 ``SET LOCAL ov_association.audit_maintenance = 'on'``. Uninstalling the base
@@ -19,12 +30,18 @@ addon drops the trigger with its function (see ``audit_sql.drop_functions``).
 """
 
 import hashlib
+import hmac
 import json
 
-from odoo.tools import SQL
+from odoo.tools import SQL, config
 
 TABLE = "ov_association_event"
 GENESIS = "0" * 64
+# The Odoo configuration option that holds the chain's key (DESIGN §5).
+KEY_OPTION = "ov_association_audit_key"
+# Shorter keys could be found by trying: the hashes and contents are in the
+# database an attacker reads.
+KEY_MIN_LENGTH = 32
 # Any fixed number: the advisory lock that keeps two sealers apart.
 SEAL_LOCK = 0x0F_A55_0C1A7
 # What a hash covers, in this order.
@@ -68,7 +85,8 @@ BEGIN
         RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
     END IF;
     IF TG_OP = 'UPDATE' AND OLD.chain_index IS NULL AND OLD.hash IS NULL
-       AND to_jsonb(NEW) - 'chain_index' - 'hash' = to_jsonb(OLD) - 'chain_index' - 'hash'
+       AND to_jsonb(NEW) - 'chain_index' - 'hash' - 'keyed'
+           = to_jsonb(OLD) - 'chain_index' - 'hash' - 'keyed'
     THEN
         RETURN NEW;  -- sealing
     END IF;
@@ -109,10 +127,32 @@ def install(cr):
             SQL.identifier(TABLE),
         )
     )
+    # Where the keyed part of the chain starts (keyed_from), without a scan.
+    cr.execute(
+        SQL(
+            "CREATE INDEX IF NOT EXISTS ov_association_event_keyed_idx ON %s (chain_index)"
+            " WHERE keyed",
+            SQL.identifier(TABLE),
+        )
+    )
 
 
-def digest(previous, row):
-    """The hash of one event: its predecessor's hash and its own content."""
+def configured_key():
+    """The chain's key as the configuration file gives it (None: not set).
+
+    Returned as configured (not checked): ``ov_association_event`` refuses
+    one that is not text of ``KEY_MIN_LENGTH`` characters, in words.
+    """
+    value = config.get(KEY_OPTION)
+    return None if value in (None, False, "") else value
+
+
+def digest(previous, row, key=None):
+    """The hash of one event: its predecessor's hash and its own content.
+
+    Unkeyed (``key`` None), the plain sha256 every chain had before keys
+    existed, byte for byte; keyed, an HMAC of the same text.
+    """
     names = CONTENT
     if any(row[name] is not None for name in ROW_CONTENT):
         names += ROW_CONTENT
@@ -121,29 +161,43 @@ def digest(previous, row):
         for name in names
     ]
     text = previous + "|" + json.dumps(content, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()
+    if key is None:
+        return hashlib.sha256(text.encode()).hexdigest()
+    return hmac.new(key, text.encode(), hashlib.sha256).hexdigest()
 
 
 def _columns():
     return SQL(", ").join(SQL.identifier(name) for name in CONTENT + ROW_CONTENT)
 
 
-def seal(cr, batch_size=5000):
-    """Chain every event not sealed yet; return how many were sealed.
+def head(cr):
+    """The last sealed link: ``(chain_index, hash, keyed)``, or None."""
+    cr.execute(
+        SQL(
+            "SELECT chain_index, hash, coalesce(keyed, false) FROM %s"
+            " WHERE chain_index IS NOT NULL ORDER BY chain_index DESC LIMIT 1",
+            SQL.identifier(TABLE),
+        )
+    )
+    return cr.fetchone()
+
+
+def keyed_from(cr):
+    """The chain index of the first keyed link, or None if none is keyed."""
+    cr.execute(SQL("SELECT min(chain_index) FROM %s WHERE keyed", SQL.identifier(TABLE)))
+    return cr.fetchone()[0]
+
+
+def seal(cr, key=None, batch_size=5000):
+    """Chain every event not sealed yet, with ``key`` if given (bytes);
+    return how many were sealed.
 
     Returns None when another transaction is sealing right now.
     """
     cr.execute("SELECT pg_try_advisory_xact_lock(%s)", [SEAL_LOCK])
     if not cr.fetchone()[0]:
         return None
-    cr.execute(
-        SQL(
-            "SELECT chain_index, hash FROM %s WHERE chain_index IS NOT NULL"
-            " ORDER BY chain_index DESC LIMIT 1",
-            SQL.identifier(TABLE),
-        )
-    )
-    index, previous = cr.fetchone() or (0, GENESIS)
+    index, previous, _keyed = head(cr) or (0, GENESIS, False)
     sealed = 0
     while True:
         cr.execute(
@@ -160,16 +214,18 @@ def seal(cr, batch_size=5000):
         ids, indexes, hashes = [], [], []
         for row in rows:
             index += 1
-            previous = digest(previous, row)
+            previous = digest(previous, row, key)
             ids.append(row["id"])
             indexes.append(index)
             hashes.append(previous)
         cr.execute(
             SQL(
-                "UPDATE %s event SET chain_index = sealed.chain_index, hash = sealed.hash"
+                "UPDATE %s event SET chain_index = sealed.chain_index, hash = sealed.hash,"
+                " keyed = %s"
                 " FROM unnest(%s::integer[], %s::bigint[], %s::varchar[])"
                 " AS sealed(id, chain_index, hash) WHERE event.id = sealed.id",
                 SQL.identifier(TABLE),
+                key is not None,
                 ids,
                 indexes,
                 hashes,
@@ -178,19 +234,22 @@ def seal(cr, batch_size=5000):
         sealed += len(rows)
 
 
-def verify(cr, batch_size=5000):
+def verify(cr, key=None, batch_size=5000):
     """Walk the sealed chain; the first broken link, or None if it holds.
 
     Returns ``(events_checked, problem)`` where ``problem`` is None or a dict
     with ``event_id``, ``chain_index`` and ``kind`` (``altered`` or
     ``missing``: the events just before it in the chain were deleted).
+    Keyed links are checked with ``key`` (bytes); without it they cannot
+    match. Once a keyed link is met, an unkeyed one is altered: it was
+    re-sealed by someone without the key.
     """
-    previous, expected, checked = GENESIS, 1, 0
+    previous, expected, checked, keyed_seen = GENESIS, 1, 0, False
     while True:
         cr.execute(
             SQL(
-                "SELECT %s, chain_index, hash FROM %s WHERE chain_index >= %s"
-                " ORDER BY chain_index LIMIT %s",
+                "SELECT %s, chain_index, hash, coalesce(keyed, false) FROM %s"
+                " WHERE chain_index >= %s ORDER BY chain_index LIMIT %s",
                 _columns(),
                 SQL.identifier(TABLE),
                 expected,
@@ -201,11 +260,18 @@ def verify(cr, batch_size=5000):
         if not rows:
             return checked, None
         for values in rows:
-            row = dict(zip((*CONTENT, *ROW_CONTENT, "chain_index", "hash"), values, strict=True))
+            row = dict(
+                zip((*CONTENT, *ROW_CONTENT, "chain_index", "hash", "keyed"), values, strict=True)
+            )
+            keyed_seen = keyed_seen or row["keyed"]
             problem = None
             if row["chain_index"] != expected:
                 problem = "missing"
-            elif digest(previous, row) != row["hash"]:
+            elif row["keyed"] != keyed_seen or (row["keyed"] and key is None):
+                problem = "altered"
+            elif not hmac.compare_digest(
+                digest(previous, row, key if row["keyed"] else None), row["hash"] or ""
+            ):
                 problem = "altered"
             if problem:
                 return checked, {

@@ -2,7 +2,7 @@ import datetime
 import json
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from .. import policy
@@ -68,8 +68,11 @@ class OvAssociationEvent(models.Model):
     """Append-only, hash-chained audit log of governance (DESIGN §5).
 
     The database refuses UPDATE and DELETE of events, whoever asks, and
-    sealing chains them so that a change made past that refusal (a database
-    superuser) is found by ``verify_audit_log`` (see ``audit_chain``).
+    sealing chains them so that a change made past that refusal is found by
+    ``verify_audit_log``: a change alone always; a change re-sealed by
+    whoever holds SQL access only when the chain is keyed with a secret
+    outside the database or anchored outside it (``audit_chain``,
+    ``audit_anchor``, ``audit_verification``).
     """
 
     _name = "ov.association.event"
@@ -114,6 +117,12 @@ class OvAssociationEvent(models.Model):
     chain_index = fields.Integer(readonly=True, copy=False, help="Position in the sealed chain.")
     hash = fields.Char(
         readonly=True, copy=False, help="Seal: chains this event to the previous one."
+    )
+    keyed = fields.Boolean(
+        "Sealed with the key",
+        readonly=True,
+        copy=False,
+        help="Sealed with the audit key of the server's configuration (an HMAC).",
     )
 
     def init(self):
@@ -226,75 +235,6 @@ class OvAssociationEvent(models.Model):
         # at_uninstall=True: Odoo runs it under every context, including the
         # module-uninstall key a client can send (the database refuses too).
         raise UserError(self.env._("Audit events cannot be deleted."))
-
-    # ------------------------------------------------------------------
-    # Integrity
-    # ------------------------------------------------------------------
-    def _ov_check_manager(self):
-        if not (self.env.su or self.env.user.has_group(MANAGER_GROUP)):
-            raise AccessError(self.env._("Only governance managers may verify the audit log."))
-
-    @api.model
-    def _cron_seal(self):
-        """Seal the events written since the last run (scheduled action)."""
-        return self._ov_seal()
-
-    def _ov_seal(self):
-        self.env.flush_all()
-        sealed = audit_chain.seal(self.env.cr)
-        self.invalidate_model(["chain_index", "hash"])  # written in SQL
-        return sealed
-
-    @api.model
-    def verify_audit_log(self):
-        """Seal what is not sealed yet, then check the whole chain.
-
-        Returns a JSON-able dict: ``ok``, ``checked`` (events verified),
-        ``unsealed`` (events another transaction is sealing right now) and,
-        when ``ok`` is false, ``first_broken`` (``event_id``,
-        ``chain_index``, ``kind``: ``altered`` or ``missing``).
-        """
-        self._ov_check_manager()
-        self._ov_seal()
-        checked, problem = audit_chain.verify(self.env.cr)
-        self.env.cr.execute("SELECT count(*) FROM ov_association_event WHERE chain_index IS NULL")
-        return {
-            "ok": problem is None,
-            "checked": checked,
-            "unsealed": self.env.cr.fetchone()[0],
-            "first_broken": problem,
-        }
-
-    @api.model
-    def action_verify_audit_log(self):
-        """Menu entry: verify the log and say what was found."""
-        result = self.verify_audit_log()
-        if result["ok"]:
-            message = self.env._(
-                "The audit log is intact: %(checked)s events verified.", checked=result["checked"]
-            )
-        else:
-            broken = result["first_broken"]
-            message = self.env._(
-                "The audit log was tampered with: event %(event)s (chain position "
-                "%(index)s) is %(kind)s. %(checked)s events before it are intact.",
-                event=broken["event_id"],
-                index=broken["chain_index"],
-                kind=self.env._("altered")
-                if broken["kind"] == "altered"
-                else self.env._("preceded by deleted events"),
-                checked=result["checked"],
-            )
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": self.env._("Audit log verification"),
-                "message": message,
-                "type": "success" if result["ok"] else "danger",
-                "sticky": not result["ok"],
-            },
-        }
 
     def action_open_record(self):
         self.ensure_one()

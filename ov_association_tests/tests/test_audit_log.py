@@ -1,20 +1,28 @@
 """The audit log: immutable in the database, hash-chained, verified (DESIGN §5)."""
 
 import hashlib
+from unittest.mock import patch
 
 import psycopg2.errors
 
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
-from odoo.tools import mute_logger
+from odoo.tools import config, mute_logger
 
-from odoo.addons.ov_association_base.models import audit_chain
+from odoo.addons.ov_association_base.models import audit_anchor, audit_chain
 
 from .common import ConformanceCase
 
 
 @tagged("post_install", "-at_install", "ov_audit")
 class TestAuditLog(ConformanceCase):
+    def setUp(self):
+        super().setUp()
+        # The plain chain, whatever the server's configuration (keys and
+        # anchors: test_audit_tamper).
+        unkeyed = {audit_chain.KEY_OPTION: False, audit_anchor.OPTION: False}
+        self.enterContext(patch.dict(config.options, unkeyed))
+
     def _some_events(self):
         pair = next(p for p in self.pairs if p.sa_model == "ov.sa_test_target")
         row = self.make_sa_row(pair, "active")
@@ -73,19 +81,19 @@ class TestAuditLog(ConformanceCase):
         events = self._some_events()
         result = self.env["ov.association.event"].verify_audit_log()
         self.assertEqual(result["ok"], True)
-        self.assertEqual(result["first_broken"], None)
+        self.assertEqual(result["first_broken"], False)
         self.assertEqual(result["unsealed"], 0)
         self.assertGreaterEqual(result["checked"], len(events))
         # Sealed in order, each chained to the one before.
         indexes = events.mapped("chain_index")
         self.assertEqual(indexes, list(range(indexes[0], indexes[0] + len(events))))
         self.assertTrue(all(len(event.hash) == 64 for event in events))
-        # Only managers verify.
-        with self.assertRaises(AccessError):
-            self.env["ov.association.event"].with_user(self.member_user).verify_audit_log()
-        action = (
-            self.env["ov.association.event"].with_user(self.manager_user).action_verify_audit_log()
-        )
+        # Only system administrators verify: the chain covers every company.
+        for user in (self.member_user, self.manager_user):
+            with self.subTest(user=user.login), self.assertRaises(AccessError):
+                self.env["ov.association.event"].with_user(user).verify_audit_log()
+        admin = self.env.ref("base.user_admin")
+        action = self.env["ov.association.event"].with_user(admin).action_verify_audit_log()
         self.assertEqual(action["params"]["type"], "success")
 
     def test_altered_event_is_found(self):
@@ -198,5 +206,13 @@ class TestAuditLog(ConformanceCase):
         self.assertEqual(Event._cron_seal(), len(later))
         self.assertEqual(
             Event.verify_audit_log(),
-            {"ok": True, "checked": first + len(later), "unsealed": 0, "first_broken": None},
+            {
+                "ok": True,
+                "checked": first + len(later),
+                "unsealed": 0,
+                "keyed": False,
+                "keyed_from": False,
+                "anchors": False,
+                "first_broken": False,
+            },
         )
