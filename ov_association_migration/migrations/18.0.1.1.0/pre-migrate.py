@@ -5,6 +5,8 @@ first company; its lines, report, migrated rows and wizards take the plan's.
 Filled before the ORM adds the columns' NOT NULL and foreign keys.
 """
 
+from odoo.tools import SQL
+
 CHILDREN = (
     "ov_migration_rule",
     "ov_migration_map",
@@ -30,9 +32,17 @@ def migrate(cr, version):
         cr.execute("SELECT to_regclass(%s)", [table])
         if not cr.fetchone()[0]:
             continue
-        cr.execute(f'ALTER TABLE "{table}" ADD COLUMN IF NOT EXISTS company_id integer')
         cr.execute(
-            f"""UPDATE "{table}" line SET company_id = plan.company_id
-                FROM ov_migration_plan plan
-                WHERE plan.id = line.plan_id AND line.company_id IS NULL"""
+            SQL(
+                "ALTER TABLE %s ADD COLUMN IF NOT EXISTS company_id integer",
+                SQL.identifier(table),
+            )
+        )
+        cr.execute(
+            SQL(
+                """UPDATE %s line SET company_id = plan.company_id
+                   FROM ov_migration_plan plan
+                   WHERE plan.id = line.plan_id AND line.company_id IS NULL""",
+                SQL.identifier(table),
+            )
         )
