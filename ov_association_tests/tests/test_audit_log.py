@@ -95,6 +95,11 @@ class TestAuditLog(ConformanceCase):
         admin = self.env.ref("base.user_admin")
         action = self.env["ov.association.event"].with_user(admin).action_verify_audit_log()
         self.assertEqual(action["params"]["type"], "success")
+        # The menu item follows: a manager does not see it, the administrator does.
+        verify_menu = self.env.ref("ov_association_base.menu_ov_association_event_verify")
+        Menu = self.env["ir.ui.menu"]
+        self.assertNotIn(verify_menu.id, Menu.with_user(self.manager_user)._visible_menu_ids())
+        self.assertIn(verify_menu.id, Menu.with_user(admin)._visible_menu_ids())
 
     def test_altered_event_is_found(self):
         events = self._some_events()

@@ -305,3 +305,28 @@ class TestAuditTamper(ConformanceCase):
             result = self.Event.verify_audit_log()
         self.assertEqual((result["ok"], result["first_broken"]), (True, False))
         self.assertEqual(result["anchors"], {"checked": 3, "unreadable": 1})
+
+    def test_anchor_written_after_commit_only(self):
+        """A seal that is rolled back publishes nothing; a file that cannot be
+        written loses the anchor (logged), not the seal."""
+        with self.configured(anchors=True):
+            pair = next(p for p in self.pairs if p.sa_model == "ov.sa_test_target")
+            self.make_sa_row(pair)
+            self.assertGreater(self.Event._cron_seal(), 0)
+            self.assertFalse(os.path.exists(self.anchor_file))
+            self.env.cr.postcommit.clear()  # what a rollback does
+            self.env.cr.postcommit.run()
+            self.assertFalse(os.path.exists(self.anchor_file))
+        self.anchor_file = os.path.join(self.anchor_file, "no such directory", "anchors")
+        with self.configured(anchors=True):
+            self.make_sa_row(pair)
+            self.assertEqual(self.Event._cron_seal(), 1)
+            with self.assertLogs(audit_anchor.__name__, "ERROR") as logged:
+                self.env.cr.postcommit.run()
+        self.assertIn("Audit anchor not written", logged.output[0])
+
+    def test_unreadable_anchor_file_is_named(self):
+        self.anchor_file = os.path.dirname(self.anchor_file)  # a directory
+        with self.configured(anchors=True), self.assertRaises(UserError) as caught:
+            self.Event.verify_audit_log()
+        self.assertIn("ov_association_audit_anchor_file", str(caught.exception))
