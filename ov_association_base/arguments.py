@@ -12,6 +12,7 @@ gigabytes. The limits are the constants below, and only here.
 """
 
 import datetime
+import inspect
 
 # Record ids are PostgreSQL integers; offsets are kept to the same range.
 MAX_ID = 2**31 - 1
@@ -62,6 +63,18 @@ def known(method, given, allowed):
             f"{method}: unknown argument(s) {', '.join(shown(str(name)) for name in unknown[:5])}"
             f"{' …' if len(unknown) > 5 else ''}; expected {', '.join(allowed) or 'none'}."
         )
+
+
+def known_to(function, given):
+    """Refuse the keys of ``given`` that ``function`` has no named parameter
+    for (its ``**unknown``), naming them and the ones it takes."""
+    if given:
+        allowed = [
+            name
+            for name, parameter in inspect.signature(function).parameters.items()
+            if name != "self" and parameter.kind is parameter.POSITIONAL_OR_KEYWORD
+        ]
+        known(function.__name__, given, allowed)
 
 
 def record_id(name, value, required=False):

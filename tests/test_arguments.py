@@ -248,3 +248,16 @@ def test_boolean_refuses_anything_but_a_boolean(arguments, value):
     with pytest.raises(arguments.ArgumentError, match="^keep_actor_rows must be true or false"):
         arguments.boolean("keep_actor_rows", value)
     assert arguments.boolean("keep_actor_rows", True) is True
+
+
+def test_unknown_arguments_of_a_function_are_named(arguments):
+    def check_governed(self, target_id=None, actor_id=None, kinds=None, at=None, **unknown):
+        arguments.known_to(check_governed, unknown)
+
+    check_governed(None, 1, actor_id=2)
+    with pytest.raises(
+        arguments.ArgumentError,
+        match=r"^check_governed: unknown argument\(s\) 'actor'; "
+        r"expected target_id, actor_id, kinds, at\.$",
+    ):
+        check_governed(None, 1, actor=2)

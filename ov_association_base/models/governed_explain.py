@@ -42,9 +42,11 @@ class OvGovernedExplainMixin(models.AbstractModel):
     @api.model
     @api.readonly
     @api.returns("self", downgrade=_answers_by_text_id)
-    def check_governed_many(self, target_ids, actor_id=None, kinds=None, at=None):
+    def check_governed_many(self, target_ids=None, actor_id=None, kinds=None, at=None, **unknown):
         """``{target id: bool}``: ``check_governed`` for each id, in one statement
         (over RPC the ids are strings, as every transport can send them)."""
+        self._ov_refuse_unknown("check_governed_many", unknown)
+        # At most arguments.MAX_IDS, counted before anything else is done.
         target_ids = self._ov_argument(arguments.record_ids, "target_ids", target_ids)
         actor, _sa = self._ov_governed_subject(actor_id, None)
         kinds = self._ov_query_kinds(kinds, actor_layer=True)
@@ -62,7 +64,7 @@ class OvGovernedExplainMixin(models.AbstractModel):
 
     @api.model
     @api.readonly
-    def explain_governed(self, target_id, actor_id=None, kinds=None, at=None):
+    def explain_governed(self, target_id=None, actor_id=None, kinds=None, at=None, **unknown):
         """Every path that could grant ``target_id`` to the actor, as a JSON-able dict.
 
         Keys: ``allowed`` (equal to ``check_governed`` for the same
@@ -74,6 +76,7 @@ class OvGovernedExplainMixin(models.AbstractModel):
         With ``at``, every row is taken as it stood then, rows deleted since
         included.
         """
+        self._ov_refuse_unknown("explain_governed", unknown)
         target_id = self._ov_argument(arguments.record_id, "target_id", target_id, required=True)
         actor, _sa = self._ov_governed_subject(actor_id, None)
         kinds = self._ov_query_kinds(kinds, actor_layer=True)
@@ -106,10 +109,11 @@ class OvGovernedExplainMixin(models.AbstractModel):
     @api.model
     @api.readonly
     @api.returns("ov.actor", downgrade=_records_to_ids)
-    def search_reaching_actors(self, target_id, kinds=None, at=None):
+    def search_reaching_actors(self, target_id=None, kinds=None, at=None, **unknown):
         """The actors reaching ``target_id`` now or ``at`` a past moment
         (governance managers only). Returns ``ov.actor`` records (ids over RPC).
         """
+        self._ov_refuse_unknown("search_reaching_actors", unknown)
         self._ov_check_concrete()
         if not (self.env.su or self.env.user.has_group(MANAGER_GROUP)):
             raise AccessError(self.env._("Only governance managers may ask who reaches a record."))

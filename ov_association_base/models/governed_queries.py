@@ -157,6 +157,13 @@ class OvGovernedQueryMixin(models.AbstractModel):
                 )
             )
 
+    def _ov_refuse_unknown(self, method, unknown):
+        """The ``**unknown`` keyword arguments of a public method, named in a
+        UserError (an RPC caller can send any key; Python would answer a
+        TypeError). Nothing to do, and nothing done, when there are none."""
+        if unknown:
+            self._ov_argument(arguments.known_to, getattr(type(self), method), unknown)
+
     def _ov_argument(self, check, *args, **kwargs):
         """Run one validator of ``arguments``; its error becomes a UserError."""
         try:
@@ -265,16 +272,19 @@ class OvGovernedQueryMixin(models.AbstractModel):
         offset=0,
         order=None,
         at=None,
+        **unknown,
     ):
         """Governed targets of an actor (default: the user's) or of an SA,
         now or ``at`` a past moment (UTC).
 
-        Returns records of the target model (ids over RPC).
+        Returns records of the target model (ids over RPC). ``limit``: at
+        most ``arguments.MAX_LIMIT``; none, every target.
         """
+        self._ov_refuse_unknown("search_governed_targets", unknown)
         actor, sa = self._ov_governed_subject(actor_id, sa_id)
         kinds = self._ov_query_kinds(kinds, actor_layer=bool(actor))
         domain = self._ov_argument(arguments.domain, domain)
-        limit = self._ov_argument(arguments.count, "limit", limit)
+        limit = self._ov_argument(arguments.count, "limit", limit, maximum=arguments.MAX_LIMIT)
         offset = self._ov_argument(arguments.count, "offset", offset, default=0)
         order = self._ov_argument(arguments.text, "order", order)
         at = self._ov_moment(at)
@@ -333,9 +343,10 @@ class OvGovernedQueryMixin(models.AbstractModel):
 
     @api.model
     @api.readonly
-    def check_governed(self, target_id, actor_id=None, kinds=None, at=None):
+    def check_governed(self, target_id=None, actor_id=None, kinds=None, at=None, **unknown):
         """Whether the actor (default: the user's) may reach ``target_id``,
         now or ``at`` a past moment (UTC)."""
+        self._ov_refuse_unknown("check_governed", unknown)
         target_id = self._ov_argument(arguments.record_id, "target_id", target_id, required=True)
         actor, _sa = self._ov_governed_subject(actor_id, None)
         kinds = self._ov_query_kinds(kinds, actor_layer=True)

@@ -32,7 +32,7 @@ class OvAssociationReassignMixin(models.AbstractModel):
     ]
     _description = "Reassignment of actor associations"
 
-    def action_reassign(self, new_actor_id, reason=None, date=None):
+    def action_reassign(self, new_actor_id=None, reason=None, date=None, **unknown):
         """Hand these rows over to ``new_actor_id`` at ``date`` (default now).
 
         Each row ends (``reassign`` event: state ``expired``, window cut at
@@ -44,9 +44,10 @@ class OvAssociationReassignMixin(models.AbstractModel):
         company; an actor without an effective membership in the row's SA.
         Returns ``{"reassigned": [[old id, new id], …]}``.
         """
+        self._ov_refuse_unknown_handover("action_reassign", unknown)
         self = self._ov_distinct()
         actor = self._ov_handover_record("new_actor_id", "ov.actor", new_actor_id)
-        reason = self._ov_handover_argument(arguments.text, "reason", reason)
+        reason = self._ov_handover_argument(arguments.reason, reason)
         date = self._ov_handover_moment(date)
         if not self:
             return {"reassigned": []}

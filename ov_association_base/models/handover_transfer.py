@@ -28,7 +28,9 @@ class OvAssociationTransferMixin(models.AbstractModel):
     _inherit = ["ov.association.window.change.mixin", "ov.association.handover.links.mixin"]
     _description = "Transfer of SA associations"
 
-    def action_transfer(self, new_sa_id, reason=None, date=None, keep_actor_rows=False):
+    def action_transfer(
+        self, new_sa_id=None, reason=None, date=None, keep_actor_rows=False, **unknown
+    ):
         """Move these rows to SA ``new_sa_id`` at ``date`` (default now).
 
         Returns ``{"transferred": [[old, new], …], "kept": [[old actor row,
@@ -37,16 +39,14 @@ class OvAssociationTransferMixin(models.AbstractModel):
         not active or suspended, or whose window is not open at ``date``; the
         same SA; an SA of another company.
         """
+        self._ov_refuse_unknown_handover("action_transfer", unknown)
         self = self._ov_distinct()
         sa = self._ov_handover_record("new_sa_id", "ov.sa", new_sa_id)
-        reason = self._ov_handover_argument(arguments.text, "reason", reason)
+        reason = self._ov_handover_argument(arguments.reason, reason)
         date = self._ov_handover_moment(date)
-        if not isinstance(keep_actor_rows, bool):
-            raise UserError(
-                self.env._(
-                    "keep_actor_rows must be true or false, not %(value)r.", value=keep_actor_rows
-                )
-            )
+        keep_actor_rows = self._ov_handover_argument(
+            arguments.boolean, "keep_actor_rows", keep_actor_rows
+        )
         result = {"transferred": [], "kept": [], "lost": [], "kept_actors": [], "lost_actors": []}
         if not self:
             return result

@@ -1,5 +1,6 @@
 from odoo import models
 from odoo.exceptions import UserError
+from odoo.tools import split_every
 
 from .. import arguments
 from .window_change import LIVE
@@ -38,9 +39,12 @@ class OvActor(models.Model):
         result = {"rows": 0, "by_model": {}}
         with self.env.cr.savepoint():
             for name, rows in preview["rows"].items():
-                done = rows.action_reassign(preview["successor"].id, reason=reason)
-                result["by_model"][name] = done["reassigned"]
-                result["rows"] += len(done["reassigned"])
+                result["by_model"][name] = []
+                # One handover takes at most MAX_IDS rows: everything, in as many.
+                for batch in split_every(arguments.MAX_IDS, rows.ids, rows.browse):
+                    done = batch.action_reassign(preview["successor"].id, reason=reason)
+                    result["by_model"][name] += done["reassigned"]
+                    result["rows"] += len(done["reassigned"])
         return result
 
     def _ov_hand_over_preview(self, successor_id, sa_id=None):

@@ -28,7 +28,7 @@ class OvAssociationWindowChangeMixin(models.AbstractModel):
     _inherit = "ov.association.lifecycle.mixin"
     _description = "Governed change of an association's window"
 
-    def action_change_window(self, date_from=None, date_to=None, reason=None):
+    def action_change_window(self, date_from=None, date_to=None, reason=None, **unknown):
         """Give live rows a new window, in one audited step.
 
         ``date_from`` / ``date_to``: a moment (UTC); ``False`` for an open
@@ -38,8 +38,9 @@ class OvAssociationWindowChangeMixin(models.AbstractModel):
         future, or when an actor row would leave its parent's window.
         Shortening an SA row's window shortens its children's (audited).
         """
+        self._ov_refuse_unknown_handover("action_change_window", unknown)
         self = self._ov_distinct()
-        reason = self._ov_handover_argument(arguments.text, "reason", reason)
+        reason = self._ov_handover_argument(arguments.reason, reason)
         self._ov_lock_rows()
         windows = self._ov_plan_windows(date_from, date_to)
         changing = self.browse(
@@ -192,6 +193,11 @@ class OvAssociationWindowChangeMixin(models.AbstractModel):
         moment = self._ov_handover_argument(arguments.moment, name, value)
         return moment if moment is not None else False
 
+    def _ov_refuse_unknown_handover(self, method, unknown):
+        """A handover's ``**unknown`` keyword arguments, named in a UserError."""
+        if unknown:
+            self._ov_handover_argument(arguments.known_to, getattr(type(self), method), unknown)
+
     def _ov_handover_argument(self, check, *args, **kwargs):
         try:
             return check(*args, **kwargs)
@@ -241,7 +247,11 @@ class OvAssociationWindowChangeMixin(models.AbstractModel):
         return moment or now
 
     def _ov_distinct(self):
-        """These rows, each once: a handover given an id twice acts once."""
+        """These rows, each once: a handover given an id twice acts once. At
+        most ``arguments.MAX_IDS`` of them, counted before anything is read."""
+        self._ov_handover_argument(
+            arguments.too_many, "ids", len(self._ids), arguments.MAX_IDS, "rows"
+        )
         return self.browse(tuple(dict.fromkeys(self._ids)))
 
     def _ov_check_after_history(self, date):
