@@ -40,6 +40,7 @@ class OvGovernanceReportView(models.AbstractModel):
     """Rebuild a report's SQL view when the pairs it reads change."""
 
     _name = "ov.governance.report.view"
+    _inherit = ["ov.association.guard.mixin"]
     _description = "Governance report SQL view"
 
     def _ov_view_sql(self):

@@ -1,6 +1,8 @@
 from odoo import api, models
 from odoo.exceptions import AccessError, UserError
 
+from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
+
 # Context value that lets the library's own code write protected fields. It is
 # an object, so it cannot be forged through RPC (where a context is JSON).
 SYSTEM_WRITE = object()
@@ -8,9 +10,25 @@ SYSTEM_WRITE_KEY = "ov_association_system_write"
 
 
 class OvAssociationGuardMixin(models.AbstractModel):
-    """No side doors on a governed row (DESIGN §5).
+    """The guarantees every model of the library has, from this one place (DESIGN §5).
 
-    * Related fields that are not stored are evaluated with the reader's
+    Every concrete ``ov.*`` model, in every addon of the library, inherits
+    this mixin (``test_library_guarantees`` checks it, and the adversarial
+    suite attacks each such model it discovers):
+
+    * **Company scope**: a stored ``company_id`` and a global company record
+      rule. A model without one says why in one line, as the text of
+      ``_ov_company_scope`` (a wizard, a view over scoped tables, ...).
+    * **Deletion** is decided by ``_ov_check_unlink``, which Odoo runs under
+      every context (``@api.ondelete(at_uninstall=True)``): no key a client
+      can send, Odoo's module-uninstall key included, skips it. Only the
+      library's own code and a real module uninstall (as superuser) pass.
+
+    No side doors:
+
+    * On models whose related fields reach governed records
+      (``_ov_related_as_reader``: the association rows and memberships),
+      related fields that are not stored are evaluated with the reader's
       rights, not as superuser: a row shows the value only when its reader
       may read every record on the path (the parent row, the governed
       record), and is empty otherwise. Odoo computes them as superuser by
@@ -26,10 +44,21 @@ class OvAssociationGuardMixin(models.AbstractModel):
     """
 
     _name = "ov.association.guard.mixin"
-    _description = "Governed row guard (no side doors)"
+    _description = "Guarantees of every model of the library"
+
+    # Read by test_library_guarantees: which models carry these guarantees.
+    _ov_guarded = True
+    # True: company_id and a global company rule; otherwise the one-line reason why not.
+    _ov_company_scope = True
+    # True where related fields reach governed records (the association rows):
+    # evaluated with the reader's rights (below). Elsewhere (a plan's model
+    # name, a wizard's figures) Odoo's own evaluation stands.
+    _ov_related_as_reader = False
 
     def _setup_fields(self):
         result = super()._setup_fields()
+        if not self._ov_related_as_reader:
+            return result
         for field in self._fields.values():
             if field.related and not field.store:
                 field.compute_sudo = False
@@ -46,7 +75,7 @@ class OvAssociationGuardMixin(models.AbstractModel):
         return saved.sudo(False)._filtered_access("read").sudo(records.env.su) | (records - saved)
 
     def _compute_field_value(self, field):
-        if not (field.related and not field.store) or self.env.su:
+        if not (self._ov_related_as_reader and field.related and not field.store) or self.env.su:
             return super()._compute_field_value(field)
         # Walk the path one hop at a time, keeping only the rows whose next
         # record the user may read: access is checked here, explicitly, not
@@ -152,6 +181,28 @@ class OvAssociationGuardMixin(models.AbstractModel):
                     )
                 )
         return super().onchange(values, field_names, fields_spec)
+
+    # ------------------------------------------------------------------
+    # Deletion, under every context
+    # ------------------------------------------------------------------
+    @api.ondelete(at_uninstall=True)
+    def _ov_guard_unlink(self):
+        # at_uninstall=True: Odoo runs it whatever the context; with False it
+        # would skip it under the module-uninstall key, which any RPC caller
+        # can send.
+        if self._ov_may_remove_used_rows():
+            return
+        self._ov_check_unlink()
+
+    def _ov_check_unlink(self):
+        """Override to refuse deleting ``self`` (raise a ``UserError`` naming the record)."""
+        return None
+
+    def _ov_may_remove_used_rows(self):
+        """The library itself, or a real module uninstall (as superuser)."""
+        return self._ov_is_system_write() or (
+            self.env.su and bool(self.env.context.get(MODULE_UNINSTALL_FLAG))
+        )
 
     # ------------------------------------------------------------------
     def _ov_system_write(self, vals):

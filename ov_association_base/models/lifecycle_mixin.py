@@ -6,8 +6,6 @@ from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
-from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
-
 from .. import policy
 from . import audit_sql, schema_sql
 
@@ -31,6 +29,7 @@ class OvAssociationLifecycleMixin(models.AbstractModel):
     _name = "ov.association.lifecycle.mixin"
     _inherit = "ov.association.guard.mixin"
     _description = "Association lifecycle (state, window, audit)"
+    _ov_related_as_reader = True
 
     # Fields only the lifecycle code may write, whatever the row's state.
     # The handover links (handover_links) are written by the handovers alone.
@@ -229,17 +228,14 @@ class OvAssociationLifecycleMixin(models.AbstractModel):
         """Override to say what to do instead of editing ``names`` after the draft."""
         return self.env._("End it and create a new row instead.")
 
-    @api.ondelete(at_uninstall=True)
-    def _unlink_only_drafts(self):
+    def _ov_check_unlink(self):
         """Only drafts can be deleted (their history stays otherwise).
 
-        ``at_uninstall=True``: Odoo runs the hook whatever the context; with
-        ``False`` it would skip it under the module-uninstall key, which any
-        RPC caller can send. Only a real module uninstall, which runs as the
+        Under every context, Odoo's module-uninstall key included
+        (guard_mixin); only a real module uninstall, which runs as the
         superuser (no client can), removes used rows of its module.
         """
-        if self._ov_may_remove_used_rows():
-            return
+        super()._ov_check_unlink()
         used = self.filtered(lambda r: r.state != "draft")
         if used:
             raise UserError(
@@ -250,12 +246,6 @@ class OvAssociationLifecycleMixin(models.AbstractModel):
                     state=used[0].state,
                 )
             )
-
-    def _ov_may_remove_used_rows(self):
-        """The library itself, or a real module uninstall (as superuser)."""
-        return self._ov_is_system_write() or (
-            self.env.su and bool(self.env.context.get(MODULE_UNINSTALL_FLAG))
-        )
 
     def unlink(self):
         # The deletion event is written by a database trigger (it also sees

@@ -5,6 +5,7 @@ class OvActor(models.Model):
     """Someone who works inside SAs, usually linked to a user."""
 
     _name = "ov.actor"
+    _inherit = ["ov.association.guard.mixin"]
     _description = "Governance actor"
     _check_company_auto = True
     _order = "name"

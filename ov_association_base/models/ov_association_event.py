@@ -76,6 +76,7 @@ class OvAssociationEvent(models.Model):
     """
 
     _name = "ov.association.event"
+    _inherit = ["ov.association.guard.mixin"]
     _description = "Governance audit event"
     _order = "date desc, id desc"
     # The event carries its own author and date; the ORM's bookkeeping

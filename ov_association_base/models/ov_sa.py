@@ -11,7 +11,7 @@ class OvSa(models.Model):
 
     _name = "ov.sa"
     # The responsible gets reminders before the SA's rows end (expiry_reminder).
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "ov.association.guard.mixin"]
     _description = "Governance scope (SA)"
     _parent_store = True
     _check_company_auto = True

@@ -182,16 +182,14 @@ class OvSaAssociationMixin(models.AbstractModel):
                 f"{record.sa_id.code or record.sa_id.name or '?'} → {governed} ({kind})"
             )
 
-    @api.ondelete(at_uninstall=True)
-    def _unlink_only_with_draft_children(self):
+    def _ov_check_unlink(self):
         """The database takes actor rows with their SA row: only drafts may go.
 
         A draft SA row can have revoked children (revoked while it was a
-        draft); deleting it would delete their history. Under every context,
-        as ``_unlink_only_drafts``.
+        draft); deleting it would delete their history. Under every context
+        (guard_mixin).
         """
-        if self._ov_may_remove_used_rows():
-            return
+        super()._ov_check_unlink()
         used = self._ov_actor_rows().filtered(lambda child: child.state != "draft")
         if used:
             raise UserError(

@@ -11,7 +11,9 @@ class OvAssociationExplainWizard(models.TransientModel):
     (for managers) which actors reach it."""
 
     _name = "ov.association.explain.wizard"
+    _inherit = ["ov.association.guard.mixin"]
     _description = "Explain access to a governed record"
+    _ov_company_scope = "A wizard of one user's request; it answers through explain_governed."
 
     target_ref = fields.Reference("_selection_target_models", string="Record", required=True)
     actor_id = fields.Many2one(

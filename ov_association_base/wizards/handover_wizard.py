@@ -27,7 +27,9 @@ class OvAssociationHandoverWizard(models.TransientModel):
     what will change (and what would be refused) before it does."""
 
     _name = "ov.association.handover.wizard"
+    _inherit = ["ov.association.guard.mixin"]
     _description = "Hand over governed rows"
+    _ov_company_scope = "A wizard of one request; it acts through the governed rows' methods."
 
     operation = fields.Selection(OPERATIONS, required=True, readonly=True)
     res_model = fields.Char(required=True)

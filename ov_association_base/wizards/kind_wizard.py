@@ -7,7 +7,9 @@ class OvAssociationKindWizard(models.TransientModel):
     """Change the kind of an association, with a reason (audited)."""
 
     _name = "ov.association.kind.wizard"
+    _inherit = ["ov.association.guard.mixin"]
     _description = "Change the kind of an association"
+    _ov_company_scope = "A wizard of one request; it acts through the governed rows' methods."
 
     res_model = fields.Char(required=True)
     res_ids = fields.Json(required=True)

@@ -51,7 +51,9 @@ class OvAssociationReasonWizard(models.TransientModel):
     """Suspend, revoke or expire governed rows with a recorded reason."""
 
     _name = "ov.association.reason.wizard"
+    _inherit = ["ov.association.guard.mixin"]
     _description = "End or suspend a governed row, with a reason"
+    _ov_company_scope = "A wizard of one request; it acts through the governed rows' methods."
 
     res_model = fields.Char(required=True)
     res_ids = fields.Json(required=True)

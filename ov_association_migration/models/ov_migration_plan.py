@@ -76,6 +76,7 @@ class OvMigrationPlan(models.Model):
         "ov.migration.plan.report",
         "ov.migration.plan.cutover",
         "ov.migration.plan.scope",
+        "ov.association.guard.mixin",
     ]
     _description = "Migration plan of a legacy governance stamp"
     _order = "id desc"

@@ -1,7 +1,5 @@
-from odoo import api, fields, models
+from odoo import fields, models
 from odoo.exceptions import UserError
-
-from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
 
 
 class OvMigrationPlanRow(models.Model):
@@ -14,6 +12,7 @@ class OvMigrationPlanRow(models.Model):
     """
 
     _name = "ov.migration.plan.row"
+    _inherit = ["ov.association.guard.mixin"]
     _description = "Legacy record migrated by a plan"
     _order = "plan_id, target_id"
     # Bookkeeping of the backfill, written in SQL: the ORM's own columns
@@ -28,12 +27,11 @@ class OvMigrationPlanRow(models.Model):
     sa_row_id = fields.Integer("SA row")
     actor_row_id = fields.Integer("Actor row")
 
-    @api.ondelete(at_uninstall=True)
-    def _unlink_never(self):
+    def _ov_check_unlink(self):
         # The backfill's memory goes with its plan (a database cascade) or
-        # with the addon (a real uninstall, as superuser), never by hand.
-        if self.env.su and self.env.context.get(MODULE_UNINSTALL_FLAG):
-            return
+        # with the addon (a real uninstall, as superuser: guard_mixin), never
+        # by hand, whatever the context.
+        super()._ov_check_unlink()
         raise UserError(
             self.env._(
                 "Migration plan %(plan)s: what it migrated stays the record of the migration.",

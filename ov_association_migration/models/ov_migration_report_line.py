@@ -1,10 +1,8 @@
 import csv
 import io
 
-from odoo import api, fields, models
+from odoo import fields, models
 from odoo.exceptions import UserError
-
-from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
 
 from .plan_line import STEP_KEY, STEP_MARKER
 
@@ -20,6 +18,7 @@ class OvMigrationReportLine(models.Model):
     """One figure of a plan's report: stored, so the report outlives the log."""
 
     _name = "ov.migration.report.line"
+    _inherit = ["ov.association.guard.mixin"]
     _description = "Migration plan report line"
     _order = "plan_id, step, sequence, id"
 
@@ -33,14 +32,12 @@ class OvMigrationReportLine(models.Model):
     count = fields.Integer()
     sample = fields.Char(help="Some of the legacy record ids concerned.")
 
-    @api.ondelete(at_uninstall=True)
-    def _unlink_only_by_the_steps(self):
+    def _ov_check_unlink(self):
         # A step replaces its own lines; nobody else deletes a plan's record
         # of what it found, whatever the context (a real uninstall as
-        # superuser drops the table).
+        # superuser drops the table: guard_mixin).
+        super()._ov_check_unlink()
         if self.env.context.get(STEP_KEY) is STEP_MARKER:
-            return
-        if self.env.su and self.env.context.get(MODULE_UNINSTALL_FLAG):
             return
         raise UserError(
             self.env._(

@@ -1,8 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
-
 # Context value that lets a plan's steps write what they alone write. It is
 # an object, so no RPC context (JSON) can carry it.
 STEP_MARKER = object()
@@ -26,6 +24,7 @@ class OvMigrationPlanLine(models.AbstractModel):
     while the plan is, as the plan's own settings; of the plan's company."""
 
     _name = "ov.migration.plan.line"
+    _inherit = ["ov.association.guard.mixin"]
     _description = "Migration plan setting line"
     _check_company_auto = True
 
@@ -53,10 +52,8 @@ class OvMigrationPlanLine(models.AbstractModel):
         self.plan_id._ov_check_editable()
         return super().write(vals)
 
-    @api.ondelete(at_uninstall=True)
-    def _unlink_while_editable(self):
-        # at_uninstall=True: whatever the context a client sends; only a real
+    def _ov_check_unlink(self):
+        # Under every context (guard_mixin in the base); only a real
         # uninstall, as superuser, removes lines of a used plan.
-        if self.env.su and self.env.context.get(MODULE_UNINSTALL_FLAG):
-            return
+        super()._ov_check_unlink()
         self.plan_id._ov_check_editable()

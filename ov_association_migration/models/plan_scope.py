@@ -1,8 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
-
 from ..sql import cutover
 
 # Largest batch a plan takes (stamped records per savepoint): a documented
@@ -80,17 +78,14 @@ class OvMigrationPlanScope(models.AbstractModel):
     def _ov_pair_model_names(self):
         return list(self.env["ov.sa.association.mixin"]._ov_concrete_models())
 
-    @api.ondelete(at_uninstall=True)
-    def _unlink_only_unused_plans(self):
+    def _ov_check_unlink(self):
         """Only a plan that never backfilled and holds no trigger is deleted.
 
-        ``at_uninstall=True``: Odoo runs the hook whatever the context a client
-        sends (with ``False`` it skips it under the module-uninstall key).
-        Only a real module uninstall, which runs as the superuser, removes
-        used plans (``hooks.py`` drops their triggers first).
+        Under every context (guard_mixin in the base): only a real module
+        uninstall, which runs as the superuser, removes used plans
+        (``hooks.py`` drops their triggers first).
         """
-        if self.env.su and self.env.context.get(MODULE_UNINSTALL_FLAG):
-            return
+        super()._ov_check_unlink()
         self.env.flush_all()
         held = set(cutover.plans_with_triggers(self.env.cr, self.ids))
         for plan in self:

@@ -5,6 +5,7 @@ class OvMigrationAcceptWizard(models.TransientModel):
     """Accept a plan's parity differences, with the reason the log keeps."""
 
     _name = "ov.migration.accept.wizard"
+    _inherit = ["ov.association.guard.mixin"]
     _description = "Accept parity differences of a migration plan"
 
     plan_id = fields.Many2one("ov.migration.plan", required=True, ondelete="cascade")

@@ -10,3 +10,19 @@ from . import test_migration_native
 from . import test_legacy_stamps
 from . import test_explain
 from . import test_governed_api
+from . import test_security
+from . import test_audit_log
+from . import test_audit_tamper
+from . import test_as_of
+from . import test_handover
+from . import test_cockpit
+from . import test_library_guarantees
+from . import test_adversarial_discovered
+from . import test_adversarial_reminders
+from . import test_adversarial_collection
+from . import test_adversarial_migration
+from . import test_adversarial_audit
+
+# Plain pytest, run by pytest-odoo only (two real cursors that commit; Odoo's
+# runner has no place for them): test_concurrency, test_handover_races,
+# test_soak_concurrent.
