@@ -13,7 +13,7 @@ class OvActor(models.Model):
 
     _inherit = "ov.actor"
 
-    def action_hand_over(self, successor_id, sa_id=None, reason=None):
+    def action_hand_over(self, successor_id=None, sa_id=None, reason=None, **unknown):
         """Reassign every live row (active or suspended) of this actor, in
         every governed pair (or only in SA ``sa_id``), to ``successor_id``,
         with one reason, in one transaction.
@@ -22,7 +22,19 @@ class OvActor(models.Model):
         membership in any SA concerned (all of them are named). Returns
         ``{"rows": n, "by_model": {model: [[old, new], …]}}``.
         """
-        self.ensure_one()
+        try:
+            if unknown:
+                arguments.known_to(type(self).action_hand_over, unknown)
+            reason = arguments.reason(reason)
+        except arguments.ArgumentError as error:
+            raise UserError(str(error)) from None
+        if len(self) != 1:
+            # ensure_one's ValueError would reach an RPC caller as a traceback.
+            raise UserError(
+                self.env._(
+                    "Hand over everything: call it on one actor, not %(count)s.", count=len(self)
+                )
+            )
         # Rights first: the preview reads memberships the caller may not.
         self.check_access("write")
         preview = self._ov_hand_over_preview(successor_id, sa_id)

@@ -187,6 +187,17 @@ class TestAdversarialLimits(AdversarialCase):
             (pair.sa_model, "action_transfer", [many, self.sa_a2.id], {}, ["10000"]),
             (pair.sa_model, "action_change_window", [many], {"date_to": False}, ["10000"]),
         ]  # fmt: skip
+        # Everything of an actor to another, in one step.
+        hand_over = [self.other.ids, self.actor.id]
+        cases += [
+            ("ov.actor", "action_hand_over", hand_over, {"reason": HUGE_TEXT},
+             ["reason", "10000"]),
+            ("ov.actor", "action_hand_over", hand_over, {"to": 1}, ["to"]),
+            ("ov.actor", "action_hand_over", [self.other.ids], {}, ["successor_id"]),
+            ("ov.actor", "action_hand_over", [self.other.ids, HUGE_TEXT], {}, ["successor_id"]),
+            ("ov.actor", "action_hand_over", [[self.other.id, self.actor_b.id], self.actor.id], {},
+             ["one actor"]),
+        ]  # fmt: skip
         for model, method, args, kwargs, mentions in cases:
             self.refuse(f"{method} {sorted(kwargs)}", model, method, args, kwargs, mentions)
         self.assertNoProblems()
