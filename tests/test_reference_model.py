@@ -8,11 +8,37 @@ import pytest
 from conftest import load_module
 
 rm = load_module("ov_association_tests/tests/reference_model.py", "ov_reference_model")
+contract = load_module("ov_association_tests/tests/contract_tables.py", "ov_contract_tables")
 
 
 @pytest.fixture
-def model(policy):
-    return rm.ReferenceModel(policy)
+def model():
+    return rm.ReferenceModel()
+
+
+def test_the_model_reads_the_written_out_tables():
+    assert rm.contract_tables.TRANSITIONS == contract.TRANSITIONS
+    model = rm.ReferenceModel()
+    assert model.admitted == {
+        "assignment": {"assignment", "access"},
+        "access": {"access"},
+        "binding": {"binding", "access"},
+    }
+    assert model.terminal == {"expired", "revoked"}
+    assert model.live_states == {"draft", "active", "suspended"}
+
+
+def test_policy_states_the_tables_as_written_out(policy):
+    """The library's own tables equal the contract's, written out by hand."""
+    assert dict(policy.TRANSITIONS) == contract.TRANSITIONS
+    assert set(policy.TERMINAL_STATES) == contract.TERMINAL_STATES
+    assert set(policy.LIVE_STATES) == contract.LIVE_STATES
+    assert tuple(value for value, _label in policy.STATES) == contract.STATES
+    assert tuple(value for value, _label in policy.KINDS) == contract.KINDS
+    assert {k: set(v) for k, v in policy.ACTOR_KINDS_ADMITTED.items()} == {
+        k: set(v) for k, v in contract.ACTOR_KINDS_ADMITTED.items()
+    }
+    assert dict(policy.DELETION_POLICIES) == contract.DELETION_POLICIES
 
 
 def granted(model, sa=1, actor=1, target=1, kind="assignment", actor_kind="access"):

@@ -4,9 +4,10 @@ DESIGN.md §3 (lifecycle, kinds, actor ⊆ SA, exclusivity) and §4 (governed
 queries) for one pair, ``ov.sa_test_target`` / ``ov.actor_sa_test_target``,
 and the memberships it depends on. The model-based soak drives this model and
 the real ORM with the same operations and compares every answer: so nothing
-here may come from the code under test. The rule tables are read from
-``policy`` (passed in, so this module imports no Odoo and the pure tier can
-load it alone); the rest is the contract as DESIGN.md states it.
+here may come from the code under test. The rule tables are the ones written
+out in ``contract_tables`` (never ``policy``: a wrong table there must show up
+as a mismatch); the rest is the contract as DESIGN.md states it. This module
+imports no Odoo, so the pure tier can load it alone.
 
 Time is a clock in whole hours from an arbitrary origin; a window is a pair
 of hours, either end ``None`` (open). Rows are known by *handles* (1, 2, …),
@@ -18,6 +19,17 @@ audit log stores it (``None`` for an empty column).
 """
 
 import copy
+import importlib.util
+import os
+
+try:
+    from . import contract_tables
+except ImportError:  # loaded alone, by file path (the pure tier)
+    _spec = importlib.util.spec_from_file_location(
+        "ov_contract_tables", os.path.join(os.path.dirname(__file__), "contract_tables.py")
+    )
+    contract_tables = importlib.util.module_from_spec(_spec)
+    _spec.loader.exec_module(contract_tables)
 
 USER_ERROR = "UserError"
 VALIDATION_ERROR = "ValidationError"
@@ -78,12 +90,14 @@ class Row:
 class ReferenceModel:
     """The contract's state and answers; operations mutate it or raise Refused."""
 
-    def __init__(self, policy, sa_exclusive=("assignment",), actor_exclusive=("assignment",)):
-        self.transitions = dict(policy.TRANSITIONS)
-        self.terminal = frozenset(policy.TERMINAL_STATES)
-        self.live_states = frozenset(policy.LIVE_STATES)
+    def __init__(
+        self, tables=contract_tables, sa_exclusive=("assignment",), actor_exclusive=("assignment",)
+    ):
+        self.transitions = dict(tables.TRANSITIONS)
+        self.terminal = frozenset(tables.TERMINAL_STATES)
+        self.live_states = frozenset(tables.LIVE_STATES)
         self.admitted = {
-            kind: frozenset(kinds) for kind, kinds in policy.ACTOR_KINDS_ADMITTED.items()
+            kind: frozenset(kinds) for kind, kinds in tables.ACTOR_KINDS_ADMITTED.items()
         }
         # Each public method moves a row to one state (DESIGN §3 Lifecycle).
         self.method_state = {method: new for (_old, new), method in self.transitions.items()}

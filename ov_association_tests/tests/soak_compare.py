@@ -11,8 +11,7 @@ from collections import defaultdict
 
 from odoo.exceptions import AccessError
 
-from odoo.addons.ov_association_base import policy
-
+from . import contract_tables as contract
 from . import reference_model as rm
 
 MODELS = {
@@ -20,7 +19,7 @@ MODELS = {
     rm.SA_ROW: "ov.sa_test_target",
     rm.ACTOR_ROW: "ov.actor_sa_test_target",
 }
-KINDS = [kind for kind, _label in policy.KINDS]
+KINDS = list(contract.KINDS)
 # The kinds filters of the governed queries, one per step in turn: none, each
 # kind, two of them (queries without a filter run at every step).
 KIND_FILTERS = [None, *([kind] for kind in KINDS), KINDS[:2]]

@@ -8,7 +8,7 @@ caches and helper SQL are what is being checked).
 
 from collections import Counter, defaultdict
 
-from odoo.addons.ov_association_base import policy
+from . import contract_tables as contract
 
 # "Effective": active and now inside [date_from, date_to), open ends empty.
 _WINDOW = """({t}.date_from IS NULL OR {t}.date_from <= now() AT TIME ZONE 'UTC')
@@ -88,7 +88,7 @@ CHECKS = {
 def invariant_violations(cr, sas):
     admitted = tuple(
         (parent, child)
-        for parent, children in policy.ACTOR_KINDS_ADMITTED.items()
+        for parent, children in contract.ACTOR_KINDS_ADMITTED.items()
         for child in children
     )
     violations = []
@@ -153,7 +153,7 @@ def path_problems(cr, logged):
                 ok = state is None and new == "draft"
                 state = new
             elif event == "transition":
-                ok = old == state and (old, new) in policy.TRANSITIONS
+                ok = old == state and (old, new) in contract.TRANSITIONS
                 state = new
             elif event == "kind_change":
                 ok = old == new == state

@@ -18,15 +18,15 @@ from datetime import timedelta
 from odoo import fields
 from odoo.exceptions import UserError
 
-from odoo.addons.ov_association_base import policy
+from . import contract_tables as contract
 
 SA_MODEL = "ov.sa_test_target"
 ACTOR_MODEL = "ov.actor_sa_test_target"
 MEMBERSHIP = "ov.sa.membership"
 TABLES = {SA_MODEL: "ov_sa_test_target", ACTOR_MODEL: "ov_actor_sa_test_target"}
-KINDS = [kind for kind, _label in policy.KINDS]
-METHOD_STATE = {method: new for (_old, new), method in policy.TRANSITIONS.items()}
-LIVE = tuple(policy.LIVE_STATES)
+KINDS = list(contract.KINDS)
+METHOD_STATE = {method: new for (_old, new), method in contract.TRANSITIONS.items()}
+LIVE = tuple(sorted(contract.LIVE_STATES))
 HOT = 24  # how many of the latest rows of a pool most operations pick from
 
 
@@ -94,7 +94,7 @@ def _transition(env, model, res_id, method, reason=None):
         old = _row(env, model, res_id)[0]
     new = METHOD_STATE[method]
     ledger = moved(model, res_id, old, new)
-    if new in policy.TERMINAL_STATES:
+    if new in contract.TERMINAL_STATES:
         if model == SA_MODEL:
             ledger += _ended_parent(env, res_id, new)
         elif model == MEMBERSHIP:
@@ -171,7 +171,7 @@ class Workload:
     def _new_actor_row(self, env, rng):
         parent_id = self.pick(rng, SA_MODEL)
         _state, parent_kind, parent_end = _row(env, SA_MODEL, parent_id)
-        kinds = sorted(policy.ACTOR_KINDS_ADMITTED[parent_kind])
+        kinds = sorted(contract.ACTOR_KINDS_ADMITTED[parent_kind])
         vals = {
             "sa_test_target_id": parent_id,
             "actor_id": rng.choice(self.actors),

@@ -37,14 +37,13 @@ from odoo.tests import tagged
 from odoo.tests.common import TransactionCase, new_test_user
 from odoo.tools import mute_logger
 
-from odoo.addons.ov_association_base import policy
-
+from . import contract_tables as contract
 from . import reference_model as rm
 from .soak_compare import MODELS, CompareWithModel
 from .soak_report import record, setting
 
-KINDS = [kind for kind, _label in policy.KINDS]
-METHODS = sorted(set(policy.TRANSITIONS.values()))
+KINDS = list(contract.KINDS)
+METHODS = sorted(set(contract.TRANSITIONS.values()))
 SAS, ACTORS, TARGETS, USERS = 2, 3, 3, 2  # the first USERS actors have a user
 MAX_ROWS = {rm.MEMBERSHIP: 8, rm.SA_ROW: 10, rm.ACTOR_ROW: 14}
 
@@ -72,7 +71,7 @@ class SoakMachine(CompareWithModel, RuleBasedStateMachine):
         # Hypothesis keeps real time for its own bookkeeping.
         self.freezer = freeze_time(self.case.origin, ignore=["hypothesis"])
         self.clock = self.freezer.start()
-        self.model = rm.ReferenceModel(policy)
+        self.model = rm.ReferenceModel()
         self.ids = {}  # model handle -> real id
         self.stats["examples"] += 1
 
