@@ -1,0 +1,89 @@
+"""The membership an actor row needs, at each point the rule applies (DESIGN §3).
+
+Creating or activating an actor row needs an *effective* membership: active
+and inside its window. A membership that is active but has not started yet,
+or whose window has ended while the cron has not expired it yet, is not one.
+Ending a membership revokes that actor's live rows in that SA, whatever their
+state.
+"""
+
+from datetime import timedelta
+
+from freezegun import freeze_time
+
+from odoo import fields
+from odoo.exceptions import ValidationError
+from odoo.tests import tagged
+
+from .common import ConformanceCase
+
+
+@tagged("post_install", "-at_install", "ov_boundaries")
+class TestMembershipPoints(ConformanceCase):
+    def newcomer(self, date_from=None, date_to=None):
+        actor = self.env["ov.actor"].create({"name": "Membership points"})
+        membership = self.env["ov.sa.membership"].create(
+            {"sa_id": self.sa.id, "actor_id": actor.id, "date_from": date_from, "date_to": date_to}
+        )
+        membership.action_activate()
+        return actor, membership
+
+    def test_actor_rows_need_a_membership_inside_its_window(self):
+        start = fields.Datetime.now().replace(microsecond=0) + timedelta(hours=2)
+        end = start + timedelta(hours=5)
+        for pair in self.pairs:
+            with self.subTest(pair=pair.name, point="creation, not started yet"):
+                actor, membership = self.newcomer(date_from=start)
+                self.assertEqual(membership.state, "active")
+                parent = self.make_sa_row(pair, "active")
+                with self.assertRaises(ValidationError):
+                    self.make_actor_row(pair, "draft", parent=parent, actor=actor)
+                with freeze_time(start - timedelta(seconds=1)):
+                    with self.assertRaises(ValidationError):
+                        self.make_actor_row(pair, "draft", parent=parent, actor=actor)
+                with freeze_time(start):  # the start is inside the window
+                    row = self.make_actor_row(pair, "active", parent=parent, actor=actor)
+                    self.assertEqual(row.state, "active")
+            with self.subTest(pair=pair.name, point="activation, not started yet"):
+                actor, membership = self.newcomer(date_from=start)
+                parent = self.make_sa_row(pair, "active")
+                with freeze_time(start + timedelta(minutes=1)):
+                    draft = self.make_actor_row(pair, "draft", parent=parent, actor=actor)
+                with self.assertRaises(ValidationError):
+                    draft.action_activate()
+                self.assertEqual(draft.state, "draft")
+            with self.subTest(pair=pair.name, point="ended by its window, not yet expired"):
+                actor, membership = self.newcomer(date_to=end)
+                parent = self.make_sa_row(pair, "active")
+                draft = self.make_actor_row(pair, "draft", parent=parent, actor=actor)
+                with freeze_time(end):
+                    self.assertEqual(membership.state, "active")  # the cron has not run
+                    with self.assertRaises(ValidationError):
+                        draft.action_activate()
+                    self.assertEqual(draft.state, "draft")
+                    with self.assertRaises(ValidationError):
+                        self.make_actor_row(pair, "draft", parent=parent, actor=actor)
+                with freeze_time(end - timedelta(seconds=1)):
+                    draft.action_activate()
+                    self.assertEqual(draft.state, "active")
+
+    def test_membership_end_revokes_every_live_row(self):
+        for ending in ("action_revoke", "action_expire", "action_suspend"):
+            for pair in self.pairs:
+                with self.subTest(pair=pair.name, ending=ending):
+                    actor, membership = self.newcomer()
+                    rows = {
+                        state: self.make_actor_row(pair, state, actor=actor)
+                        for state in ("draft", "active", "suspended")
+                    }
+                    ended = self.make_actor_row(pair, "expired", actor=actor)
+                    peer = self.make_actor_row(pair, "active", actor=self.peer)
+                    getattr(membership, ending)()
+                    expected = (
+                        {"draft": "draft", "active": "active", "suspended": "suspended"}
+                        if ending == "action_suspend"  # suspended: reach paused, rows kept
+                        else {"draft": "revoked", "active": "revoked", "suspended": "revoked"}
+                    )
+                    self.assertEqual({s: r.state for s, r in rows.items()}, expected)
+                    self.assertEqual(ended.state, "expired")
+                    self.assertEqual(peer.state, "active")
