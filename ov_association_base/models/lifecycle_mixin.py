@@ -6,7 +6,7 @@ from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
-from .. import policy
+from .. import arguments, policy
 from . import audit_sql, schema_sql
 
 
@@ -302,8 +302,11 @@ class OvAssociationLifecycleMixin(models.AbstractModel):
         in DESIGN §3 (``action_resume`` resumes suspended rows, it does not
         activate drafts).
         """
-        if reason not in (None, False) and not isinstance(reason, str):
-            raise UserError(self.env._("reason must be a text, got %(value)r.", value=reason))
+        try:
+            # A text of at most MAX_REASON_LENGTH: it goes to the audit log.
+            reason = arguments.reason(reason)
+        except arguments.ArgumentError as error:
+            raise UserError(str(error)) from None
         for record in self:
             allowed = policy.transition_allowed(record.state, new_state)
             if allowed and method and policy.TRANSITIONS[(record.state, new_state)] != method:

@@ -202,6 +202,26 @@ class TestAdversarialLimits(AdversarialCase):
             self.refuse(f"{method} {sorted(kwargs)}", model, method, args, kwargs, mentions)
         self.assertNoProblems()
 
+    def test_lifecycle_reasons_keep_to_the_reason_limit(self):
+        """A reason goes to the audit log with the change: 10 MiB of it is refused."""
+        pair, rows = self.test_pair, self.rows[self.test_pair]
+        for model, method, row in (
+            (pair.sa_model, "action_suspend", rows["a1"]),
+            (pair.sa_model, "action_revoke", rows["a1"]),
+            (pair.sa_model, "action_expire", rows["a1"]),
+            (pair.actor_model, "action_revoke", rows["peer"]),
+            ("ov.sa.membership", "action_suspend", self.memberships["other_a1"]),
+        ):
+            self.refuse(
+                f"{method} 10 MiB reason", model, method, [row.ids], {"reason": HUGE_TEXT},
+                ["reason", "10000"],
+            )  # fmt: skip
+            self.refuse(
+                f"{method} reason a list", model, method, [row.ids], {"reason": [HUGE_TEXT] * 3},
+                ["reason"],
+            )  # fmt: skip
+        self.assertNoProblems()
+
     def test_sa_responsible_must_be_an_id(self):
         """``manager_id: "abc"`` cleared the responsible; now it is refused."""
         sa = self.sa_a1
