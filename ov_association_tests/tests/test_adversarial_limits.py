@@ -13,8 +13,11 @@ table); the values below are written out, one past each limit.
 """
 
 import json
+from unittest.mock import patch
 
 from odoo.tests import tagged
+
+from odoo.addons.ov_association_base import arguments
 
 from .adversarial_common import AdversarialCase
 
@@ -268,6 +271,32 @@ class TestAdversarialLimits(AdversarialCase):
         ):
             self.route_problems("targets", {**base["targets"], argument: value}, mentions)
         self.assertNoProblems()
+
+    def test_targets_route_answers_one_page_at_most(self):
+        """Without a limit ``/ov/v1/targets`` answers ``MAX_LIMIT`` ids at most:
+        a page (``offset`` for the next). The limit is made 1 here: the
+        server runs in this process, and reads it when called."""
+        rows = self.rows[self.test_pair]
+        # The effective rows of SA A1 (a1, nn; del where the pair has one).
+        reached = sorted(
+            rows[slot][self.target_field(self.test_pair)].id
+            for slot in ("a1", "nn", "del")
+            if slot in rows
+        )
+        self.assertGreaterEqual(len(reached), 2)
+        params = {"model": "ov.test.target", "sa_id": self.sa_a1.id, "order": "id"}
+
+        def targets(**extra):
+            body = {"jsonrpc": "2.0", "method": "call", "params": {**params, **extra}}
+            return self.route("targets", body).json()["result"]
+
+        self.assertEqual(targets(), {"ok": True, "data": reached})
+        with patch.object(arguments, "MAX_LIMIT", 1):
+            self.assertEqual(targets(), {"ok": True, "data": reached[:1]})
+            self.assertEqual(targets(offset=1), {"ok": True, "data": reached[1:2]})
+            refused = targets(limit=2)
+        self.assertEqual(refused["error"]["code"], "invalid_argument")
+        self.assertIn("limit must be a non-negative integer up to 1,", refused["error"]["message"])
 
     def test_routes_declare_the_body_limit(self):
         """Odoo refuses a longer body from the request's length, before reading it."""
