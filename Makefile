@@ -22,8 +22,10 @@ LOAD_WORKERS ?= 4
 SOAK_SECONDS ?= 300
 SOAK_WORKERS ?= 4
 SOAK_EXAMPLES ?= 300
+MUTANTS_TEMPLATE ?= ov_base_tpl
+MUTANTS ?=
 
-.PHONY: test demo bench load soak replica-check lint pure odoo
+.PHONY: test demo bench load soak replica-check mutants lint pure odoo
 
 ## make test: lint, pure and odoo tiers, stopping at the first failing one
 test:
@@ -54,6 +56,10 @@ replica-check:
 soak:
 	$(PYTHON) -m ovdev soak --seconds $(SOAK_SECONDS) --workers $(SOAK_WORKERS) \
 		--examples $(SOAK_EXAMPLES)
+
+## make mutants: plant each bug of tools/ovdev/mutants_list.py in a scratch copy, run its tests; caught/survived table
+mutants:
+	$(PYTHON) -m ovdev mutants --template $(MUTANTS_TEMPLATE) --only "$(MUTANTS)"
 
 lint:
 	$(MAKE) test TIERS=lint

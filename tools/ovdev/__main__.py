@@ -1,4 +1,4 @@
-"""Command line: ``python3 -m ovdev test|demo|bench|load|replica-check|soak``."""
+"""Command line: ``python3 -m ovdev test|demo|bench|load|replica-check|soak|mutants``."""
 
 import argparse
 import os
@@ -64,7 +64,14 @@ def main(argv=None):
     soak.add_argument("--workers", type=int, default=4, help="concurrent workers")
     soak.add_argument("--examples", type=int, default=300, help="model-based examples")
     soak.add_argument("--steps", type=int, default=50, help="steps per model-based example")
+    commands.add_parser(
+        "mutants",
+        add_help=False,
+        help="plant each bug of mutants_list, run the tests that catch it",
+    )
     argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["mutants"]:
+        return _mutants(argv)
     args = parser.parse_args(argv)
 
     if args.command == "test":
@@ -131,6 +138,17 @@ def main(argv=None):
     if stop is not None:
         return stop
     return demo_server.run(args.database, args.port, serve=not args.no_serve)
+
+
+def _mutants(argv):
+    """``mutants`` parses its own arguments (``mutants.parse_args``)."""
+    from . import mutants
+
+    if not {"--list", "-h", "--help"} & set(argv):
+        stop = prepare(argv, ("test",), needs_odoo=True)
+        if stop is not None:
+            return stop
+    return mutants.main(argv[1:])
 
 
 if __name__ == "__main__":
