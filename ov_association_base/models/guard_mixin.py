@@ -3,6 +3,8 @@ from odoo.exceptions import AccessError, UserError
 
 from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
 
+from .. import arguments
+
 # Context value that lets the library's own code write protected fields. It is
 # an object, so it cannot be forged through RPC (where a context is JSON).
 SYSTEM_WRITE = object()
@@ -223,25 +225,20 @@ class OvAssociationGuardMixin(models.AbstractModel):
     def _ov_refuse_derived(self, vals, creating):
         if self._ov_is_system_write():
             return
-        # A many2one takes an id: anything else would reach the database as
-        # text and come back as a psycopg2 error instead of one naming it.
-        malformed = sorted(
-            name
-            for name, value in vals.items()
-            if name in self._fields
-            and self._fields[name].type == "many2one"
-            and value not in (False, None)
-            and not (isinstance(value, int) and not isinstance(value, bool))
-            and not isinstance(value, models.BaseModel)  # Python callers may pass a record
-        )
-        if malformed:
-            raise UserError(
-                self.env._(
-                    "%(model)s: %(fields)s must be the id of a record.",
-                    model=self._description,
-                    fields=", ".join(self._fields[name].string for name in malformed),
-                )
-            )
+        # A many2one takes an id (or a record, from Python): anything else
+        # Odoo reads as empty ('abc' cleared the field without a word) or
+        # sends to the database as text (a psycopg2 error instead of one
+        # naming it). One rule for every model: arguments.record_id.
+        for name, value in vals.items():
+            field = self._fields.get(name)
+            if field is None or field.type != "many2one" or isinstance(value, models.BaseModel):
+                continue
+            try:
+                arguments.record_id(name, value)
+            except arguments.ArgumentError as error:
+                raise UserError(
+                    self.env._("%(model)s: %(error)s", model=self._description, error=error)
+                ) from None
         derived = sorted(set(vals) & self._ov_derived_fields())
         if derived:
             raise UserError(

@@ -235,7 +235,7 @@ class OvAssociationLifecycleMixin(models.AbstractModel):
         (guard_mixin); only a real module uninstall, which runs as the
         superuser (no client can), removes used rows of its module.
         """
-        super()._ov_check_unlink()
+        result = super()._ov_check_unlink()
         used = self.filtered(lambda r: r.state != "draft")
         if used:
             raise UserError(
@@ -246,6 +246,7 @@ class OvAssociationLifecycleMixin(models.AbstractModel):
                     state=used[0].state,
                 )
             )
+        return result
 
     def unlink(self):
         # The deletion event is written by a database trigger (it also sees

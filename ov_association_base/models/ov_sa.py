@@ -1,8 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from .. import arguments
-
 MANAGER_GROUP = "ov_association_base.group_ov_manager"
 
 
@@ -53,32 +51,10 @@ class OvSa(models.Model):
         ),
     ]
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            self._ov_check_relation_ids(vals)
-        return super().create(vals_list)
-
     def write(self, vals):
-        self._ov_check_relation_ids(vals)
         if "company_id" in vals:
             self._ov_check_company_fixed(vals["company_id"])
         return super().write(vals)
-
-    def _ov_check_relation_ids(self, vals):
-        """A many-to-one value is an id, or empty (False, None), or a record:
-        Odoo reads anything else ('abc', [3], 1.5) as empty, so that
-        ``manager_id: 'abc'`` cleared the responsible without a word."""
-        for name, value in vals.items():
-            field = self._fields.get(name)
-            if field is None or field.type != "many2one" or isinstance(value, models.BaseModel):
-                continue
-            try:
-                arguments.record_id(name, value)
-            except arguments.ArgumentError as error:
-                raise UserError(
-                    self.env._("%(model)s: %(error)s", model=self._description, error=error)
-                ) from None
 
     def _ov_check_company_fixed(self, company_id):
         """An SA that governs anything keeps its company (DESIGN §5).

@@ -189,7 +189,7 @@ class OvSaAssociationMixin(models.AbstractModel):
         draft); deleting it would delete their history. Under every context
         (guard_mixin).
         """
-        super()._ov_check_unlink()
+        result = super()._ov_check_unlink()
         used = self._ov_actor_rows().filtered(lambda child: child.state != "draft")
         if used:
             raise UserError(
@@ -200,6 +200,7 @@ class OvSaAssociationMixin(models.AbstractModel):
                     children=", ".join(used.mapped("display_name")),
                 )
             )
+        return result
 
     def _ov_event_row(self):
         return {

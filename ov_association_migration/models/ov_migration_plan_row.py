@@ -31,7 +31,9 @@ class OvMigrationPlanRow(models.Model):
         # The backfill's memory goes with its plan (a database cascade) or
         # with the addon (a real uninstall, as superuser: guard_mixin), never
         # by hand, whatever the context.
-        super()._ov_check_unlink()
+        result = super()._ov_check_unlink()
+        if not self:
+            return result
         raise UserError(
             self.env._(
                 "Migration plan %(plan)s: what it migrated stays the record of the migration.",

@@ -36,9 +36,9 @@ class OvMigrationReportLine(models.Model):
         # A step replaces its own lines; nobody else deletes a plan's record
         # of what it found, whatever the context (a real uninstall as
         # superuser drops the table: guard_mixin).
-        super()._ov_check_unlink()
-        if self.env.context.get(STEP_KEY) is STEP_MARKER:
-            return
+        result = super()._ov_check_unlink()
+        if not self or self.env.context.get(STEP_KEY) is STEP_MARKER:
+            return result
         raise UserError(
             self.env._(
                 "Migration plan %(plan)s: its report lines are replaced by its steps only.",

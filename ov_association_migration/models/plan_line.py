@@ -55,5 +55,6 @@ class OvMigrationPlanLine(models.AbstractModel):
     def _ov_check_unlink(self):
         # Under every context (guard_mixin in the base); only a real
         # uninstall, as superuser, removes lines of a used plan.
-        super()._ov_check_unlink()
+        result = super()._ov_check_unlink()
         self.plan_id._ov_check_editable()
+        return result

@@ -85,7 +85,7 @@ class OvMigrationPlanScope(models.AbstractModel):
         uninstall, which runs as the superuser, removes used plans
         (``hooks.py`` drops their triggers first).
         """
-        super()._ov_check_unlink()
+        result = super()._ov_check_unlink()
         self.env.flush_all()
         held = set(cutover.plans_with_triggers(self.env.cr, self.ids))
         for plan in self:
@@ -116,3 +116,4 @@ class OvMigrationPlanScope(models.AbstractModel):
                         plan=plan.name,
                     )
                 )
+        return result

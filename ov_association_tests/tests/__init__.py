@@ -22,6 +22,7 @@ from . import test_adversarial_reminders
 from . import test_adversarial_collection
 from . import test_adversarial_migration
 from . import test_adversarial_audit
+from . import test_adversarial_limits
 
 # Plain pytest, run by pytest-odoo only (two real cursors that commit; Odoo's
 # runner has no place for them): test_concurrency, test_handover_races,

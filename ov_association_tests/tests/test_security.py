@@ -342,7 +342,8 @@ class TestSideDoors(ConformanceCase):
         else:
             refusal = None
         self.assertIsInstance(refusal, UserError)
-        self.assertIn("SA association", str(refusal))
+        # Named as a caller writes it: the field's technical name (guard_mixin).
+        self.assertIn("sa_test_target_id must be the id of a record", str(refusal))
         with self.assertRaises(UserError):
             row.action_suspend(reason={"x": 1})
 
