@@ -102,7 +102,7 @@ MUTANTS = (
         '("suspended", "active"): "action_resume",',
         '("suspended", "active"): "action_activate",',
         (
-            _t("test_conformance", "TestConformance::test_03_transitions"),
+            _t("test_conformance_tables", "TestConformanceTables::test_03_transitions"),
             "tests/test_reference_model.py::test_policy_states_the_tables_as_written_out",
         ),
         "the transition table names the wrong method for resuming",
@@ -113,7 +113,7 @@ MUTANTS = (
         '"access": frozenset({"access"}),',
         '"access": frozenset({"access", "binding"}),',
         (
-            _t("test_conformance", "TestConformance::test_04_kinds"),
+            _t("test_conformance_tables", "TestConformanceTables::test_04_kinds"),
             "tests/test_reference_model.py::test_policy_states_the_tables_as_written_out",
         ),
         "the kind matrix lets an access parent admit a binding actor row",
@@ -293,7 +293,7 @@ MUTANTS = (
         (
             "ov_sa_customer/tests/test_sa_customer.py::TestSaCustomer"
             "::test_a_customer_is_bound_to_one_sa_at_a_time",
-            _t("test_conformance", "TestConformance::test_01_declarations"),
+            _t("test_conformance_tables", "TestConformanceTables::test_01_declarations"),
         ),
         "a customer can be bound to two SAs at once",
     ),
@@ -307,7 +307,7 @@ MUTANTS = (
         (
             "ov_sa_sale_order/tests/test_sa_sale_order.py::TestSaSaleOrder"
             "::test_one_active_assignment_per_order",
-            _t("test_conformance", "TestConformance::test_01_declarations"),
+            _t("test_conformance_tables", "TestConformanceTables::test_01_declarations"),
         ),
         "the exclusive kind of sale orders is access instead of assignment",
     ),
