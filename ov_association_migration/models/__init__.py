@@ -4,6 +4,8 @@ from . import ov_migration_map
 from . import ov_migration_report_line
 from . import plan_cutover
 from . import plan_scope
+from . import plan_settings
+from . import plan_shape
 from . import ov_migration_plan
 from . import ov_migration_rule
 from . import ov_migration_plan_row

@@ -1,10 +1,7 @@
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
-from odoo.addons.ov_association_base import policy
-
-from ..sql import shape as shape_sql
 from .plan_line import STEP_KEY, STEP_MARKER
 
 # The ADR's migration path; each step only from the one before (STEPS_FROM).
@@ -76,6 +73,8 @@ class OvMigrationPlan(models.Model):
         "ov.migration.plan.report",
         "ov.migration.plan.cutover",
         "ov.migration.plan.scope",
+        "ov.migration.plan.settings",
+        "ov.migration.plan.shape",
         "ov.association.guard.mixin",
     ]
     _description = "Migration plan of a legacy governance stamp"
@@ -229,110 +228,6 @@ class OvMigrationPlan(models.Model):
             )
         ]
 
-    @api.constrains("legacy_model_id", "pair_model", "sa_field_id", "actor_field_id")
-    def _check_settings(self):
-        for plan in self:
-            problem = plan._ov_settings_problem()
-            if problem:
-                raise ValidationError(
-                    self.env._(
-                        "Migration plan %(plan)s: %(problem)s", plan=plan.name, problem=problem
-                    )
-                )
-
-    def _ov_settings_problem(self):
-        """What is wrong with the plan's settings, in one sentence, or None."""
-        env = self.env
-        if self.pair_model not in self._ov_pair_model_names():
-            return env._(
-                "the target pair (pair_model) %(pair)s is not an installed SA-layer "
-                "association model.",
-                pair=self.pair_model,
-            )
-        pair = env[self.pair_model]
-        governed = pair._fields[pair._ov_target_field].comodel_name
-        if governed != self.legacy_model:
-            return env._(
-                "the pair %(pair)s governs %(governed)s, not the legacy model %(legacy)s.",
-                pair=self.pair_model,
-                governed=governed,
-                legacy=self.legacy_model,
-            )
-        if not self.sa_field_id and not self.actor_field_id:
-            return env._("name the SA stamp, the actor stamp or both.")
-        for label, field in (
-            (env._("SA stamp"), self.sa_field_id),
-            (env._("actor stamp"), self.actor_field_id),
-            (env._("effective from"), self.date_from_field_id),
-            (env._("effective until"), self.date_to_field_id),
-            (env._("granted by"), self.granted_by_field_id),
-        ):
-            if field and field.model_id != self.legacy_model_id:
-                return env._(
-                    "the %(label)s %(field)s is not a field of %(model)s.",
-                    label=label,
-                    field=field.name,
-                    model=self.legacy_model,
-                )
-        expected = (
-            (env._("SA stamp"), self.sa_field_id, ("many2one",), None),
-            (env._("actor stamp"), self.actor_field_id, ("many2one",), None),
-            (env._("effective from"), self.date_from_field_id, ("date", "datetime"), None),
-            (env._("effective until"), self.date_to_field_id, ("date", "datetime"), None),
-            (env._("granted by"), self.granted_by_field_id, ("many2one",), "res.users"),
-        )
-        for label, field, types, relation in expected:
-            if field and (
-                not field.store
-                or field.ttype not in types
-                or (relation and field.relation != relation)
-            ):
-                return env._(
-                    "the %(label)s %(field)s must be a stored %(types)s field%(relation)s.",
-                    label=label,
-                    field=field.name,
-                    types=" or ".join(types),
-                    relation=f" to {relation}" if relation else "",
-                )
-        company_field = env[self.legacy_model]._fields.get("company_id")
-        if company_field and not (company_field.store and company_field.type == "many2one"):
-            return env._(
-                "the legacy model %(model)s has a company it does not store: the plan "
-                "could not keep to its company's records.",
-                model=self.legacy_model,
-            )
-        if self.actor_field_id and pair._ov_actor_model() is None:
-            return env._("the pair %(pair)s has no actor layer.", pair=self.pair_model)
-        if self.sa_field_id == self.actor_field_id:
-            return env._("the SA stamp and the actor stamp must differ.")
-        return None
-
-    def _ov_classification_problem(self):
-        """Why the plan cannot run yet (step 1 incomplete), or None."""
-        self.ensure_one()
-        env = self.env
-        problem = self._ov_settings_problem()
-        if problem:
-            return problem
-        if not self.rule_ids:
-            return env._(
-                "it has no classification: say what each stamped row becomes "
-                "(assignment, access or binding) before anything is migrated."
-            )
-        if not self.sa_field_id and not self.default_sa_id:
-            return env._("without an SA stamp, the plan needs a default SA.")
-        kinds = {kind for kind, _label in policy.KINDS}
-        for rule in self.rule_ids:
-            if rule.sa_kind not in kinds:
-                return env._("rule %(rule)s has no SA kind.", rule=rule.display_name)
-            if self.actor_field_id and rule.actor_kind not in kinds:
-                return env._(
-                    "rule %(rule)s needs an actor kind (the plan has an actor stamp).",
-                    rule=rule.display_name,
-                )
-            rule._ov_domain()  # raises a UserError naming the rule if invalid
-        return None
-
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
@@ -463,92 +358,3 @@ class OvMigrationPlan(models.Model):
     def _ov_system(self):
         """Write step results (readonly fields) on behalf of the step."""
         return self.with_context(**{STEP_KEY: STEP_MARKER})
-
-    # ------------------------------------------------------------------
-    # The plan as SQL sees it
-    # ------------------------------------------------------------------
-    def _ov_shape(self):
-        """The plan's settings resolved for the statement builders (sql/)."""
-        self.ensure_one()
-        env = self.env
-        Legacy = env[self.legacy_model].sudo().with_context(active_test=False)
-        # A rule's domain selects what its user may see select (DESIGN §5):
-        # their field access, and the record rules of every model on its
-        # paths, the legacy model's included. An empty domain selects every
-        # record of the plan's scope, and names none.
-        Mine = env[self.legacy_model].with_context(active_test=False)
-        pair = env[self.pair_model]
-        actor_model = pair._ov_actor_model()
-        rules = []
-        for number, rule in enumerate(self.rule_ids.sorted(lambda r: (r.sequence, r.id)), 1):
-            domain = rule._ov_domain()
-            if domain:
-                condition = SQL(
-                    "%s IN %s",
-                    SQL.identifier("legacy", "id"),
-                    Mine._search(domain).subselect(),
-                )
-            else:
-                condition = SQL("TRUE")
-            rules.append(shape_sql.Rule(number, condition, rule.sa_kind, rule.actor_kind or None))
-        company_field = Legacy._fields.get("company_id")
-        return shape_sql.Shape(
-            plan_id=self.id,
-            uid=env.uid,
-            reason=env._(
-                "Backfilled from %(model)s.%(fields)s by plan %(plan)s",
-                model=self.legacy_model,
-                fields="/".join(field.name for _side, field in self._ov_stamp_fields()),
-                plan=self.name,
-            ),
-            legacy_table=Legacy._table,
-            target_company_column="company_id"
-            if company_field and company_field.store and company_field.type == "many2one"
-            else None,
-            sa=self._ov_side(self.sa_field_id, "ov.sa"),
-            actor=self._ov_side(self.actor_field_id, "ov.actor"),
-            default_sa_id=self.default_sa_id.id or None,
-            rules=tuple(rules),
-            date_from=self._ov_date_sql(self.date_from_field_id),
-            date_to=self._ov_date_sql(self.date_to_field_id),
-            granted_by=SQL.identifier("legacy", self.granted_by_field_id.name)
-            if self.granted_by_field_id
-            else SQL("NULL::integer"),
-            sa_model=pair._name,
-            sa_table=pair._table,
-            target_column=pair._ov_target_field,
-            sa_allowed=tuple(pair._ov_allowed_kinds),
-            sa_exclusive=tuple(pair._ov_exclusive_kinds),
-            target_condition=pair._ov_target_condition_sql("legacy"),
-            actor_model=actor_model._name if actor_model is not None else None,
-            actor_table=actor_model._table if actor_model is not None else None,
-            parent_column=actor_model._ov_parent_field if actor_model is not None else None,
-            actor_allowed=tuple(actor_model._ov_allowed_kinds) if actor_model is not None else (),
-            actor_exclusive=tuple(actor_model._ov_exclusive_kinds)
-            if actor_model is not None
-            else (),
-            admitted={
-                kind: tuple(sorted(kinds)) for kind, kinds in policy.ACTOR_KINDS_ADMITTED.items()
-            },
-            create_memberships=self.create_memberships,
-            company_id=self.company_id.id,
-            readable_ids=None if env.su else Mine._search([]).subselect(),
-        )
-
-    def _ov_scope_sql(self, alias):
-        """Which legacy rows (alias ``alias``) the plan covers (plan_scope.py)."""
-        self.ensure_one()
-        company_field = self.env[self.legacy_model]._fields.get("company_id")
-        return shape_sql.in_scope(
-            alias, "company_id" if company_field else None, self.company_id.id
-        )
-
-    def _ov_side(self, field, governance_model):
-        if not field:
-            return None
-        return shape_sql.Side(column=field.name, direct=field.relation == governance_model)
-
-    def _ov_date_sql(self, field):
-        if not field:
-            return SQL("NULL::timestamp")
-        return SQL("%s::timestamp", SQL.identifier("legacy", field.name))

@@ -21,6 +21,7 @@ from . import test_adversarial_discovered
 from . import test_adversarial_reminders
 from . import test_adversarial_collection
 from . import test_adversarial_migration
+from . import test_adversarial_migration_steps
 from . import test_adversarial_audit
 from . import test_adversarial_limits
 

@@ -4,7 +4,8 @@ from odoo import SUPERUSER_ID, api, fields
 def migrate(cr, version):
     """Before 18.0.1.5.0 a reminder's to-do named its row (and so its governed
     record) in its summary and note, which every reader of the SA reads: the
-    open ones are rewritten to name the row by model and number only."""
+    open ones are rewritten to name the row by model and number only. End
+    script: the pairs' models (other addons) are loaded by then."""
     env = api.Environment(cr, SUPERUSER_ID, {})
     Reminder = env["ov.association.reminder"]
     reminders = Reminder.search([("done", "=", False), ("activity_id", "!=", False)])
