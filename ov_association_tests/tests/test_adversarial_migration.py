@@ -16,12 +16,12 @@ them: a plan of any company covers them, never a record of another company.
 
 from odoo.tests import tagged
 
+from .adversarial_common import SA_CODES
 from .adversarial_migration_common import (
     MAP_A_TOKEN,
     PLAN_A_TOKEN,
     REFUSED,
     RULE_A_TOKEN,
-    SA_CODES,
     MigrationAttackCase,
 )
 
