@@ -317,9 +317,17 @@ class OvGovernedQueryMixin(models.AbstractModel):
         Target = self.env[self._ov_target_model()]
         try:
             query = Target._search(domain or [], offset=offset, limit=limit)
-        except (ValueError, TypeError, IndexError) as error:  # a malformed domain
+        # A malformed domain: what Odoo's domain parser raises for terms it
+        # cannot read ('any' on a field that is not relational gives a bare
+        # KeyError, a wrong operand an AssertionError).
+        except (ValueError, TypeError, IndexError, KeyError, AssertionError) as error:
+            detail = error.args[0] if error.args and error.args[0] else type(error).__name__
             raise UserError(
-                self.env._("domain: %(error)s", error=error.args[0] if error.args else error)
+                self.env._(
+                    "domain: Odoo cannot apply this domain to %(model)s (%(error)s).",
+                    model=Target._description,
+                    error=detail,
+                )
             ) from None
         try:
             query.order = Target._order_to_sql(order or Target._order, query)

@@ -105,7 +105,7 @@ class OvAssociationKindMixin(models.AbstractModel):
             return self.env._("Its kind changes only through 'Change kind', with a reason.")
         return super()._ov_draft_only_advice(names)
 
-    def action_change_kind(self, new_kind, reason):
+    def action_change_kind(self, new_kind=None, reason=None):
         """Change the kind of non-draft rows: validated, exclusive, audited."""
         if not reason or not isinstance(reason, str):
             raise UserError(

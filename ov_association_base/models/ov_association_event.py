@@ -17,6 +17,7 @@ EVENTS = [
     ("actor_relinked", "Actor linked to another user"),
     ("actor_archived", "Actor archived"),
     ("actor_restored", "Actor restored"),
+    ("actor_company_changed", "Actor moved to another company"),
     # A step of a migration plan (ov_association_migration): kept here so the
     # events stay valid once that addon is uninstalled.
     ("migration", "Migration step"),
@@ -115,14 +116,26 @@ class OvAssociationEvent(models.Model):
     row_actor_id = fields.Integer("Actor id", readonly=True)
     model_description = fields.Char("Record type", compute="_compute_record_labels")
     record_name = fields.Char("Record", compute="_compute_record_labels")
-    chain_index = fields.Integer(readonly=True, copy=False, help="Position in the sealed chain.")
+    # The chain spans every company: its positions would tell a manager of one
+    # company how many events the others wrote, and when. Verification is a
+    # system administrator's action (audit_verification); so is reading these.
+    chain_index = fields.Integer(
+        readonly=True,
+        copy=False,
+        groups="base.group_system",
+        help="Position in the sealed chain.",
+    )
     hash = fields.Char(
-        readonly=True, copy=False, help="Seal: chains this event to the previous one."
+        readonly=True,
+        copy=False,
+        groups="base.group_system",
+        help="Seal: chains this event to the previous one.",
     )
     keyed = fields.Boolean(
         "Sealed with the key",
         readonly=True,
         copy=False,
+        groups="base.group_system",
         help="Sealed with the audit key of the server's configuration (an HMAC).",
     )
 

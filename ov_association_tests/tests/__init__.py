@@ -24,6 +24,7 @@ from . import test_adversarial_migration
 from . import test_adversarial_migration_steps
 from . import test_adversarial_audit
 from . import test_adversarial_limits
+from . import test_adversarial_actors
 
 # Plain pytest, run by pytest-odoo only (two real cursors that commit; Odoo's
 # runner has no place for them): test_concurrency, test_handover_races,
