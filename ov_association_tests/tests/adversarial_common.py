@@ -98,6 +98,24 @@ class AdversarialCase(HttpCase):
         cls.spare_user = new_test_user(env, "ov_adv_spare", **companies)
 
     @classmethod
+    def add_rpc_user(cls, key, groups, company, name):
+        """One more attacker with a password, of ``company`` only."""
+        login = f"ov_adv_{key}"
+        password = f"{login}-Pw-7b2e!"
+        user = new_test_user(
+            cls.env,
+            login,
+            groups=groups,
+            password=password,
+            name=name,
+            company_id=company.id,
+            company_ids=[(6, 0, company.ids)],
+        )
+        cls.users[key] = user
+        cls.rpc_users[key] = RpcUser(key, login, password, user.id)
+        return user
+
+    @classmethod
     def _make_governance(cls):
         env = cls.env
         Sa, Actor = env["ov.sa"], env["ov.actor"]
@@ -361,6 +379,15 @@ class AdversarialCase(HttpCase):
                 ]
                 changes.append(f"{table} #{row_id}: {', '.join(columns) or 'write_date'}")
         return changes
+
+    def new_events(self, before):
+        """Audit events written since the snapshot ``before``: (model, res_id, event, user)."""
+        self.env.cr.execute(
+            "SELECT model, res_id, event, user_id FROM ov_association_event WHERE id > %s "
+            "ORDER BY id",
+            [before["ov_association_event"][1]],
+        )
+        return self.env.cr.fetchall()
 
     def orphans(self):
         """Effective actor rows whose actor holds no effective membership."""

@@ -11,10 +11,8 @@ the first fixes (issue 21).
 """
 
 from odoo.tests import tagged
-from odoo.tests.common import new_test_user
 
 from .adversarial_common import AdversarialCase
-from .rpc_client import RpcUser
 
 USER_ERROR = {"odoo.exceptions.UserError", "odoo.exceptions.ValidationError"}
 
@@ -24,18 +22,12 @@ class TestAdversarialActors(AdversarialCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        login, password = "ov_adv_actors_b", "ov_adv_actors_b-Pw-7b2e!"
-        manager_b = new_test_user(
-            cls.env,
-            login,
-            groups="ov_association_base.group_ov_manager",
-            password=password,
-            name="Adversarial manager of B",
-            company_id=cls.company_b.id,
-            company_ids=[(6, 0, cls.company_b.ids)],
+        cls.add_rpc_user(
+            "manager_b",
+            "ov_association_base.group_ov_manager",
+            cls.company_b,
+            "Adversarial manager of B",
         )
-        cls.users["manager_b"] = manager_b
-        cls.rpc_users["manager_b"] = RpcUser("manager_b", login, password, manager_b.id)
 
     def test_shared_actors_change_only_by_managers_of_each_company(self):
         # ``other`` has no company and memberships in SAs of company A only.
@@ -128,11 +120,3 @@ class TestAdversarialActors(AdversarialCase):
             mentions=["reason"],
         )
         self.assertNoProblems()
-
-    def new_events(self, before):
-        self.env.cr.execute(
-            "SELECT model, res_id, event, user_id FROM ov_association_event WHERE id > %s "
-            "ORDER BY id",
-            [before["ov_association_event"][1]],
-        )
-        return self.env.cr.fetchall()

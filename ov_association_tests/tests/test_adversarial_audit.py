@@ -11,13 +11,11 @@ the menu's notification action and the server action behind the menu alike.
 from unittest.mock import patch
 
 from odoo.tests import tagged
-from odoo.tests.common import new_test_user
 from odoo.tools import config
 
 from odoo.addons.ov_association_base.models import audit_anchor, audit_chain
 
 from .adversarial_common import AdversarialCase
-from .rpc_client import RpcUser
 
 ACCESS_ERROR = {"odoo.exceptions.AccessError"}
 EVENT = "ov.association.event"
@@ -28,19 +26,12 @@ class TestAdversarialAudit(AdversarialCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        login = "ov_adv_sysadmin"
-        password = f"{login}-Pw-3c9d!"
-        user = new_test_user(
-            cls.env,
-            login,
-            groups="base.group_system,ov_association_base.group_ov_manager",
-            password=password,
-            name="Adversarial sysadmin",
-            company_id=cls.company_a.id,
-            company_ids=[(6, 0, cls.company_a.ids)],
+        cls.add_rpc_user(
+            "sysadmin",
+            "base.group_system,ov_association_base.group_ov_manager",
+            cls.company_a,
+            "Adversarial sysadmin",
         )
-        cls.users["sysadmin"] = user
-        cls.rpc_users["sysadmin"] = RpcUser("sysadmin", login, password, user.id)
 
     def setUp(self):
         super().setUp()

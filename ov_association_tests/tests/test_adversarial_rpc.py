@@ -82,14 +82,6 @@ class TestAdversarialRpc(AdversarialCase):
         except AccessError:
             return False
 
-    def new_events(self, before):
-        self.env.cr.execute(
-            "SELECT model, res_id, event, user_id FROM ov_association_event WHERE id > %s "
-            "ORDER BY id",
-            [before["ov_association_event"][1]],
-        )
-        return self.env.cr.fetchall()
-
     def name_ids(self, result):
         return {row[0] for row in result or ()}
 
