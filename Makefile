@@ -22,7 +22,7 @@ LOAD_WORKERS ?= 4
 SOAK_SECONDS ?= 300
 SOAK_WORKERS ?= 4
 SOAK_EXAMPLES ?= 300
-MUTANTS_TEMPLATE ?= ov_base_tpl
+MUTANTS_TEMPLATE ?=
 MUTANTS ?=
 
 .PHONY: test demo bench load soak replica-check mutants lint pure odoo
@@ -59,7 +59,7 @@ soak:
 
 ## make mutants: plant each bug of tools/ovdev/mutants_list.py in a scratch copy, run its tests; caught/survived table
 mutants:
-	$(PYTHON) -m ovdev mutants --template $(MUTANTS_TEMPLATE) --only "$(MUTANTS)"
+	$(PYTHON) -m ovdev mutants --template "$(MUTANTS_TEMPLATE)" --only "$(MUTANTS)"
 
 lint:
 	$(MAKE) test TIERS=lint

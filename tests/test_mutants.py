@@ -50,7 +50,7 @@ def test_apply_refuses_a_snippet_that_is_not_there_once():
 
 def test_arguments():
     args = mutants.parse_args([])
-    assert args.template == "ov_base_tpl"
+    assert args.template == ""  # built like the odoo tier's database
     assert args.only == []
     assert args.database_prefix.startswith("ovmut_")
     assert mutants.selected(args.only) == list(MUTANTS)

@@ -25,6 +25,12 @@ from . import test_adversarial_migration_steps
 from . import test_adversarial_audit
 from . import test_adversarial_limits
 from . import test_adversarial_actors
+from . import test_migration_points
+from . import test_lifecycle_points
+from . import test_membership_points
+from . import test_window_points
+from . import test_boundaries
+from . import test_conformance_tables
 
 # Plain pytest, run by pytest-odoo only (two real cursors that commit; Odoo's
 # runner has no place for them): test_concurrency, test_handover_races,

@@ -26,9 +26,13 @@ from dataclasses import dataclass
 from . import pg
 from .addons import REPO_ROOT, repo_addons
 from .mutants_list import MUTANTS
-from .odoo_env import odoo_addons_paths
+from .odoo_env import initdb_command, odoo_addons_paths
+
+# The odoo tier's click-odoo-initdb cache: after `make test`, the base is a copy of its template.
+from .tiers import TEMPLATE_CACHE_PREFIX
 
 PURE_PREFIX = "tests/"
+
 CREATEDB_TRIES = 5
 
 
@@ -44,8 +48,9 @@ def parse_args(argv):
     parser = argparse.ArgumentParser(prog="ovdev mutants", description=__doc__.split("\n")[0])
     parser.add_argument(
         "--template",
-        default="ov_base_tpl",
-        help="database with every addon installed, copied for each bug (default: ov_base_tpl)",
+        default="",
+        help="database with every addon installed to start from (default: none; the base is "
+        "built with click-odoo-initdb, from the odoo tier's cached template when it has one)",
     )
     parser.add_argument("--only", default="", help="comma-separated bug names (default: all)")
     parser.add_argument(
@@ -135,6 +140,12 @@ class Run:
                 return True
             time.sleep(2 + attempt * 3)
         return False
+
+    def initdb(self, database, addons, log):
+        """``database`` with every addon, as the odoo tier builds it (and from its cache)."""
+        pg.drop_database(self.server, database)
+        command = initdb_command(self.config, database, addons, TEMPLATE_CACHE_PREFIX)
+        return self._command(command, log) == 0
 
     def update(self, database, addons, log):
         command = [sys.executable, "-m", "odoo", "-c", self.config, "-d", database]
@@ -229,8 +240,12 @@ def main(argv):
     run = Run(root, server, args.template, args.database_prefix)
     outcomes = []
     try:
-        if not run.copy_database(args.template, run.base, log):
-            print(f"mutants: could not copy the template database {args.template}")
+        if args.template:
+            if not run.copy_database(args.template, run.base, log):
+                print(f"mutants: could not copy the template database {args.template}")
+                return 2
+        elif not run.initdb(run.base, repo_addons(root), log):
+            print(f"mutants: could not build {run.base} with every addon (see {log})")
             return 2
         # The template may predate the code: bring it to the scratch copy's.
         if not run.update(run.base, repo_addons(root), log):
