@@ -2,7 +2,7 @@
     "name": "Association Governance: Migration Path",
     "summary": "Move legacy stamps onto association rows: classify, dry-run, backfill, "
     "verify parity, freeze or demote",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Governance",
     "website": "https://github.com/ov-association/ov_association",
     "author": "ov_association contributors",

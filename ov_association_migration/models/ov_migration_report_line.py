@@ -1,7 +1,9 @@
+import base64
 import csv
 import io
+import urllib.parse
 
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from .plan_line import STEP_KEY, STEP_MARKER
@@ -53,6 +55,12 @@ class OvMigrationPlanReport(models.AbstractModel):
     _name = "ov.migration.plan.report"
     _description = "Migration plan report"
 
+    report_csv = fields.Binary(
+        "Report (CSV)",
+        compute="_compute_report_csv",
+        help="The stored report as CSV, computed when it is downloaded; never stored.",
+    )
+
     def _ov_replace_report(self, step, lines):
         self.ensure_one()
         # sudo: report lines are written by the steps alone; managers only read them.
@@ -85,21 +93,27 @@ class OvMigrationPlanReport(models.AbstractModel):
             )
         return buffer.getvalue()
 
+    @api.depends("name", "report_line_ids")
+    def _compute_report_csv(self):
+        # With the reader's rights: a plan's report lines are its company's.
+        for plan in self:
+            plan.report_csv = base64.b64encode(plan._ov_report_csv().encode())
+
     def action_download_report(self):
-        """The stored report as a CSV attachment of the plan."""
+        """The stored report as CSV, from the plan's computed field.
+
+        Never an ir.attachment (issue 21): Odoo checks an attachment's new
+        record only when res_model and res_id are written together, so a
+        manager could move a report onto another company's plan. /web/content
+        checks read access to the plan and the field, and computes the CSV
+        with the reader's rights.
+        """
         self.ensure_one()
         self._ov_check_manager()
-        attachment = self.env["ir.attachment"].create(
-            {
-                "name": f"{self.name} - migration report.csv",
-                "res_model": self._name,
-                "res_id": self.id,
-                "mimetype": "text/csv",
-                "raw": self._ov_report_csv().encode(),
-            }
-        )
+        filename = urllib.parse.quote(f"{self.name} - migration report.csv")
         return {
             "type": "ir.actions.act_url",
-            "url": f"/web/content/{attachment.id}?download=true",
+            "url": f"/web/content/{self._name}/{self.id}/report_csv?download=true"
+            f"&filename={filename}",
             "target": "self",
         }

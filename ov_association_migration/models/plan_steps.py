@@ -3,6 +3,7 @@ import logging
 from odoo import fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.ov_association_base import arguments
 from odoo.addons.ov_association_base.models import schema_sql
 
 from ..sql import backfill, classify, dry_run, parity
@@ -321,11 +322,23 @@ class OvMigrationPlanSteps(models.AbstractModel):
                 )
         return totals["only_stamp"], totals["only_association"], lines
 
-    def action_accept_differences(self, reason):
-        """Accept the reported parity differences, with a reason (audited)."""
+    def action_accept_differences(self, reason=None):
+        """Accept the reported parity differences, with a reason (audited);
+        without one the call is refused by name, not with a TypeError."""
         self._ov_check_manager()
+        try:
+            reason = arguments.reason(reason) or ""  # a text within the log's limit
+        except arguments.ArgumentError as error:
+            reason = error
         if not isinstance(reason, str) or not reason.strip():
-            raise UserError(self.env._("reason: accepting differences needs a reason."))
+            raise UserError(
+                self.env._(
+                    "Migration plan %(plan)s: reason is required to accept its parity "
+                    "differences, as a text (the audit log keeps it)%(error)s.",
+                    plan=self[:1].name,
+                    error=f": {reason}" if reason else "",
+                )
+            )
         for plan in self:
             if plan.state != "backfilled" or not plan.parity_date:
                 raise UserError(

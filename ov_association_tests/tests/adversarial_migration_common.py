@@ -74,9 +74,6 @@ class MigrationAttackCase(AdversarialCase):
                 "actor_id": cls.other.id,
             }
         )
-        cls.report_a = env["ir.attachment"].browse(
-            int(cls.plan_a.action_download_report()["url"].split("/")[3].split("?")[0])
-        )
 
     @classmethod
     def legacy(cls, name, company, actor, **vals):
@@ -174,6 +171,16 @@ class MigrationAttackCase(AdversarialCase):
             "actor_field_id": fields._get("ov.test.target", "stamp_actor_id").id,
             "default_sa_id": self.sa_b.id,
         }
+
+    @staticmethod
+    def report_url(plan):
+        """Where a plan's CSV report is downloaded: its computed field, checked
+        by Odoo with the reader's access to the plan (issue 21)."""
+        return f"/web/content/ov.migration.plan/{plan.id}/report_csv?download=true"
+
+    @staticmethod
+    def report_filename(plan):
+        return f"&filename={plan.name.replace(' ', '%20')}%20-%20migration%20report.csv"
 
     def web_get(self, who, url):
         opener = self.client._web_opener(self.rpc_users[who])

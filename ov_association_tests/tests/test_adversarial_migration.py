@@ -131,14 +131,87 @@ class TestAdversarialMigration(MigrationAttackCase):
             [own.rule_ids.ids, {"company_id": self.company_a.id}], errors=REFUSED,
         )  # fmt: skip
         self.attacks += 1
-        response = self.web_get("manager_b", f"/web/content/{self.report_a.id}?download=true")
+        response = self.web_get("manager_b", self.report_url(plan))
         if response.status_code == 200 or PLAN_A_TOKEN in response.text.lower():
-            self.problems[("report download", who, "ir.attachment", "/web/content", "")] = [
+            self.problems[("report download", who, plan._name, "/web/content", "")] = [
                 f"HTTP {response.status_code}: {response.text[:80]!r}",
                 ["web"],
             ]
         # The plan's own company reads it.
-        response = self.web_get("manager", f"/web/content/{self.report_a.id}?download=true")
+        response = self.web_get("manager", self.report_url(plan))
         self.assertEqual(response.status_code, 200)
         self.assertIn(PLAN_A_TOKEN, response.text.lower())
         self.assertNoProblems()
+
+    def test_class2_the_report_is_no_attachment_to_move(self):
+        """Issue 21: the CSV report was an ir.attachment of its plan, and Odoo
+        checks an attachment's new record only when res_model and res_id are
+        both written: manager B moved his plan's report onto plan A (a forged
+        report there), or plan A's onto his own plan (A's figures). The report
+        is now the plan's computed field: there is no row to move."""
+        own, other = self.plan_b, self.plan_a
+
+        def nothing_to_move(outcome, before):
+            self.env.flush_all()
+            self.env.cr.execute(
+                "SELECT id FROM ir_attachment WHERE res_model = 'ov.migration.plan' ORDER BY id"
+            )
+            found = []
+            for (attachment_id,) in self.env.cr.fetchall():
+                found.append(f"the report is ir.attachment #{attachment_id}")
+                moved = self.client.call(
+                    "web", self.rpc_users["manager_b"], "ir.attachment", "write",
+                    [[attachment_id], {"res_id": other.id}],
+                )  # fmt: skip
+                if moved.ok:
+                    found.append(f"manager B moved it onto plan A #{other.id}")
+            url = self.report_url(own) + self.report_filename(own)
+            if outcome.ok and outcome.result.get("url") != url:
+                found.append(f"the button opens {outcome.result.get('url')!r}")
+            return found
+
+        self.each_via(
+            "report download", "manager_b", own._name, "action_download_report", [own.ids],
+            expect="success", then=nothing_to_move,
+        )  # fmt: skip
+        self.each_via(
+            "report field of A", "manager_b", other._name, "read",
+            [other.ids, ["report_csv"]], errors=REFUSED, secrets=[PLAN_A_TOKEN],
+        )  # fmt: skip
+        self.assertNoProblems()
+        # Each manager downloads their own plan's report, and only its lines.
+        response = self.web_get("manager_b", self.report_url(own))
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("attachment", response.headers.get("Content-Disposition", ""))
+        response = self.web_get("manager_b", self.report_url(own) + self.report_filename(own))
+        self.assertIn("Plan of B - migration report.csv", response.headers["Content-Disposition"])
+        self.assertEqual(
+            response.text.splitlines()[0], "plan,step,category,subject,detail,count,sample"
+        )
+        self.assertIn("Plan of B,Dry run,", response.text)
+        self.assertNotIn(PLAN_A_TOKEN, response.text.lower())
+
+    # ------------------------------------------------------------------
+    # Class 2: a plan's history is its company's
+    # ------------------------------------------------------------------
+    def test_class2_plan_events_carry_the_plans_company(self):
+        """Issue 21: a plan's step events were written without a company, so
+        every company read another's plan history (states, who, the reason
+        differences were accepted)."""
+        fields = ["res_id", "old_value", "new_value", "reason", "user_id"]
+        for who, plan in (("manager_b", self.plan_a), ("manager", self.plan_b)):
+            self.each_via(
+                "plan history", who, "ov.association.event", "search_read",
+                [[("model", "=", plan._name), ("res_id", "=", plan.id)], fields],
+                expect="either", secrets=[PLAN_A_TOKEN, "Differences elsewhere"],
+                harmless=lambda result: f"answered {len(result)} event(s)" if result else None,
+            )  # fmt: skip
+        self.assertNoProblems()
+        # The plan's own company reads them, each with the plan's company.
+        events = self.env["ov.association.event"].search(
+            [("model", "=", "ov.migration.plan"), ("res_id", "=", self.plan_a.id)], order="id"
+        )
+        self.assertEqual(
+            [(event.new_value, event.company_id) for event in events],
+            [("classified", self.company_a), ("dry_run", self.company_a)],
+        )

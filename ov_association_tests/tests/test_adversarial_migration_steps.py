@@ -192,3 +192,73 @@ class TestAdversarialMigrationSteps(MigrationAttackCase):
             [changed.ids, "Known"], errors=USER_ERROR, mentions=[("parity",)],
         )  # fmt: skip
         self.assertNoProblems()
+
+    def test_class10_rule_domains_are_literal_and_bounded(self):
+        """Issue 21: a rule domain was any text, evaluated at Classify with
+        safe_eval: ``9**9**9`` held the worker for minutes, a domain of
+        200 000 elements was accepted. A domain is now a literal list within
+        the library's size and depth limits, checked when it is written."""
+        plan = self.make_plan("Domains", self.env.user, self.sa_a1, company=self.company_a)
+        rule = plan.rule_ids
+        too_long = "[" + ", ".join(["('name', '=', 'zqx-long-domain')"] * 4000) + "]"
+        too_big = "[('id', 'in', [" + ", ".join(["7"] * 10_001) + "])]"
+        too_deep = "[" * 9 + "('id', '=', 1)" + "]" * 9
+        for label, domain in (
+            ("power", "[('id', '=', 9**9**9)]"),
+            ("name", "[('create_uid', '=', uid)]"),
+            ("call", "[('name', '=', str(1))]"),
+            ("not a list", "('id', '=', 1)"),
+            ("not python", "[('id', '=', 1"),
+            ("too long", too_long),
+            ("too many elements", too_big),
+            ("too deep", too_deep),
+        ):
+            self.each_via(
+                f"rule domain {label}", "manager", rule._name, "write",
+                [rule.ids, {"domain": domain}], errors=USER_ERROR,
+                mentions=[("domain",), ("responsible",)],
+            )  # fmt: skip
+            self.attack(
+                f"new rule domain {label}", "json", "manager", rule._name, "create",
+                [{"plan_id": plan.id, "name": "Bounded", "domain": domain, "sa_kind": "access"}],
+                errors=USER_ERROR, mentions=[("domain",), ("bounded",)],
+            )  # fmt: skip
+        # A literal domain within the limits is taken, and classifies.
+        self.each_via(
+            "rule domain literal", "manager", rule._name, "write",
+            [rule.ids, {"domain": "[('name', 'ilike', 'legacy'), ('id', 'in', [1, 2, 3])]"}],
+            expect="success", then=lambda outcome, before: [],
+        )  # fmt: skip
+        self.assertNoProblems()
+
+    def test_class10_accepting_differences_needs_a_reason(self):
+        """Issue 21: without ``reason`` the call answered Python's TypeError."""
+        plan = self.make_plan("Reasonless", self.env.user, self.sa_a1, company=self.company_a)
+        plan.action_classify()
+        plan.action_dry_run()
+        plan.action_backfill()
+        self.legacy("Stamped after the backfill", self.company_a, self.actor)
+        plan.action_verify_parity()
+        self.assertEqual(plan.state, "backfilled")
+        for label, args, kwargs in (
+            ("no reason", [plan.ids], None),
+            ("empty reason", [plan.ids, ""], None),
+            ("blank reason", [plan.ids, "   "], None),
+            ("false reason", [plan.ids], {"reason": False}),
+            ("list reason", [plan.ids, ["Known"]], None),
+            ("huge reason", [plan.ids, "x" * 10_001], None),
+        ):
+            self.each_via(
+                label, "manager", plan._name, "action_accept_differences", args, kwargs,
+                errors=USER_ERROR, mentions=[("reason",)],
+            )  # fmt: skip
+        self.each_via(
+            "with a reason", "manager", plan._name, "action_accept_differences",
+            [plan.ids, "Stamped after the backfill, on purpose"], expect="success",
+            then=lambda outcome, before: self.state_is(plan, "parity"),
+        )  # fmt: skip
+        self.assertNoProblems()
+
+    def state_is(self, plan, state):
+        plan.invalidate_recordset(["state"])
+        return [] if plan.state == state else [f"the plan is {plan.state}, not {state}"]
