@@ -27,8 +27,10 @@ def reason_of(code):
     return {"code": code, "message": REASONS[code]}
 
 
-def live_values(row, parent_live=True):
-    """What an explanation says of a live row or membership."""
+def live_values(row, sa_names, parent_live=True):
+    """What an explanation says of a live row or membership (read as the
+    answer's rows are, see ``_ov_explain_paths_now``); ``sa_names``: the SAs'
+    names as the caller may see them."""
     values = {
         "model": row._name,
         "id": row.id,
@@ -44,8 +46,7 @@ def live_values(row, parent_live=True):
     if target_field:
         values["has_target"] = bool(row[target_field])
     if "sa_id" in row._fields:
-        # sudo: the SA of a row the answer shows is named with it.
-        values["sa"] = {"id": row.sa_id.id, "name": row.sa_id.sudo().display_name}
+        values["sa"] = {"id": row.sa_id.id, "name": sa_names.get(row.sa_id.id, "?")}
     return values
 
 

@@ -185,10 +185,29 @@ class OvGovernedExplainMixin(models.AbstractModel):
             rows |= self.sudo().search([*domain, ("id", "in", parents)]).sudo(False)
         return rows.sorted("id")
 
+    def _ov_explain_sa_names(self, sa_ids):
+        """``{SA id: name}`` for the SAs an answer shows: the name of an SA
+        the caller may read, ``Restricted SA`` for any other (DESIGN §5, no
+        side doors), so that showing a row never names what the caller could
+        not read."""
+        # sudo: the SAs are named (or masked) here, by the caller's own rights.
+        sas = self.env["ov.sa"].sudo().with_context(active_test=False).browse(sa_ids).exists()
+        readable = self._ov_readable(sas)
+        return {
+            sa.id: sa.display_name if sa in readable else self.env._("Restricted SA") for sa in sas
+        }
+
     def _ov_explain_paths_now(self, target_id, actor, kinds, now):
         paths = []
         actor_model = self._ov_actor_model()
-        for row in self._ov_covering_rows(target_id, actor):
+        # sudo: _ov_covering_rows chose the rows by the caller's rights (the
+        # rows they read, and the rows above their own actor rows, which a
+        # record rule hides once their membership has ended or is suspended);
+        # their values are part of the answer, read without the rule that
+        # would refuse them (issue 21: explain answers wherever check does).
+        rows = self._ov_covering_rows(target_id, actor).sudo()
+        sa_names = self._ov_explain_sa_names(rows.sa_id.ids)
+        for row in rows:
             children = memberships = []
             if actor_model is not None:
                 # sudo: the actor's rows and membership under a row the caller
@@ -197,7 +216,9 @@ class OvGovernedExplainMixin(models.AbstractModel):
                 parent_live = bool(row[self._ov_target_field])
                 children = [
                     live_values(
-                        child, parent_live=parent_live and child.ov_parent_state == "active"
+                        child,
+                        sa_names,
+                        parent_live=parent_live and child.ov_parent_state == "active",
                     )
                     for child in actor_model.sudo().search(
                         [(actor_model._ov_parent_field, "=", row.id), ("actor_id", "=", actor.id)],
@@ -205,12 +226,12 @@ class OvGovernedExplainMixin(models.AbstractModel):
                     )
                 ]
                 memberships = [
-                    live_values(membership)
+                    live_values(membership, sa_names)
                     for membership in self.env["ov.sa.membership"]
                     .sudo()
                     .search([("sa_id", "=", row.sa_id.id), ("actor_id", "=", actor.id)])
                 ]
-            sa_values = live_values(row)
+            sa_values = live_values(row, sa_names)
             sa_values["covers"] = row[self._ov_target_field].id == target_id
             paths.append(self._ov_explain_path(sa_values, children, memberships, kinds, now))
         return paths
@@ -259,14 +280,7 @@ class OvGovernedExplainMixin(models.AbstractModel):
                     for membership in memberships.get(row["row_sa_id"], ())
                 )
             ]
-        sa_names = {
-            # sudo: the SA of a row the answer shows is named with it.
-            sa.id: sa.display_name
-            for sa in self.env["ov.sa"]
-            .sudo()
-            .browse({row["row_sa_id"] for row in sa_rows})
-            .exists()
-        }
+        sa_names = self._ov_explain_sa_names(list({row["row_sa_id"] for row in sa_rows}))
         paths = []
         for row in sa_rows:
             parent_live = row["row_state"] == "active" and bool(row["row_target_id"])
