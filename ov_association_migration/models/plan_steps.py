@@ -333,8 +333,8 @@ class OvMigrationPlanSteps(models.AbstractModel):
         if not isinstance(reason, str) or not reason.strip():
             raise UserError(
                 self.env._(
-                    "Migration plan %(plan)s: reason is required to accept its parity "
-                    "differences, as a text (the audit log keeps it)%(error)s.",
+                    "Migration plan %(plan)s: accepting its parity differences needs a "
+                    "reason, a text the audit log keeps%(error)s.",
                     plan=self[:1].name,
                     error=f": {reason}" if reason else "",
                 )
