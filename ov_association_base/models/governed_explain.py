@@ -167,9 +167,10 @@ class OvGovernedExplainMixin(models.AbstractModel):
 
     def _ov_covering_rows(self, target_id, actor):
         """The SA rows covering the record that the caller may read, and, when
-        the caller asks about their own actor, the rows above that actor's own
-        rows (part of their own answer even where they could not read them,
-        e.g. while their membership is suspended)."""
+        the caller asks about their own actor, the rows above the own rows
+        they may read (part of their own answer even where they could not
+        read the SA row, e.g. once their membership has ended or while it is
+        suspended)."""
         domain = self._ov_covering_domain(target_id)
         rows = self.search(domain, order="id")
         actor_model = self._ov_actor_model()
@@ -177,9 +178,11 @@ class OvGovernedExplainMixin(models.AbstractModel):
             return rows  # they read every row already
         own = self.env["ov.actor"]._ov_current_actor()
         if actor_model is not None and own and actor == own:
-            Children = actor_model.sudo()
-            parents = Children._search([("actor_id", "=", actor.id)]).subselect(
-                SQL.identifier(Children._table, Children._ov_parent_field)
+            # The caller's own rows as they read them: their record rules
+            # (company rules included) apply, as in check_governed's SQL, so a
+            # row above an own row of another company is left out.
+            parents = actor_model._search([("actor_id", "=", actor.id)]).subselect(
+                SQL.identifier(actor_model._table, actor_model._ov_parent_field)
             )
             # sudo: only the rows above the caller's own actor rows.
             rows |= self.sudo().search([*domain, ("id", "in", parents)]).sudo(False)

@@ -118,13 +118,28 @@ class TestAdversarialExplain(AdversarialCase):
             membership.action_revoke()
             sa, _membership, _rows = built["SA archived"]
             sa.action_archive()
-        # sudo: an API key for the actor, as the actor would create it in Preferences.
-        cls.api_key = (
-            cls.env["res.users.apikeys"]
-            .with_user(cls.users["actor"])
+        # A company-A user whose company-less actor holds a membership and
+        # own rows in company B's SA: rows a company rule hides from them.
+        wanderer = cls.add_rpc_user(
+            "wanderer", "ov_association_base.group_ov_user", cls.company_a, "Adversarial wanderer"
+        )
+        actor = cls.env["ov.actor"].create(
+            {"user_id": wanderer.id, "name": "Adversarial wanderer", "company_id": False}
+        )
+        cls._membership(cls.sa_b, actor)
+        cls.abroad = {}
+        for pair in cls.pairs:
+            target = cls._make_target(pair, "wb", cls.company_b)
+            cls._actor_row(pair, cls._sa_row(pair, cls.sa_b, target), actor)
+            cls.abroad[pair] = target
+        # sudo: API keys, as each user would create theirs in Preferences.
+        cls.api_keys = {
+            who: cls.env["res.users.apikeys"]
+            .with_user(cls.users[who])
             .sudo()
             ._generate(None, "ov explain", None)
-        )
+            for who in ("actor", "wanderer")
+        }
 
     # ------------------------------------------------------------------
     # What each answer must say
@@ -191,13 +206,13 @@ class TestAdversarialExplain(AdversarialCase):
     # ------------------------------------------------------------------
     # The /ov/v1 routes, with the actor's API key
     # ------------------------------------------------------------------
-    def route(self, label, path, params, judge):
-        """One JSON route call as the actor; its problem (if any) is recorded
+    def route(self, label, path, params, judge, who="actor", secrets=()):
+        """One JSON route call as ``who``; its problem (if any) is recorded
         like an RPC attack's, under the transport ``bearer``."""
         self.attacks += 1
         try:
             answer = self.make_jsonrpc_request(
-                path, params, headers={"Authorization": f"Bearer {self.api_key}"}
+                path, params, headers={"Authorization": f"Bearer {self.api_keys[who]}"}
             )
         except JsonRpcException as error:
             found = f"unclear error {error}"
@@ -206,9 +221,12 @@ class TestAdversarialExplain(AdversarialCase):
                 found = f"refused: {answer!r:.200}"
             else:
                 found = judge(answer["data"])
+            leaked = [token for token in secrets if token.lower() in str(answer).lower()]
+            if leaked:
+                found = "; ".join(filter(None, [found, f"leaks {', '.join(leaked)}"]))
         self.env.invalidate_all()
         if found:
-            key = (label, "actor", params["model"], path, found)
+            key = (label, who, params["model"], path, found)
             self.problems.setdefault(key, [found, []])[1].append("bearer")
 
     # ------------------------------------------------------------------
@@ -245,5 +263,41 @@ class TestAdversarialExplain(AdversarialCase):
                     [{"target_ref": f"{target._name},{target.id}"}],
                     expect="success", harmless=self._wrong_wizard(scenario),
                     follow=lambda outcome: ("action_explain", [[outcome.result]], {}),
+                )  # fmt: skip
+        self.assertNoProblems()
+
+    def test_rows_of_another_company_stay_out_of_the_explanation(self):
+        """The company rule hides company B's rows from a company-A reader:
+        check_governed answers false, and so does the explanation, with no
+        path and nothing of company B named, never an AccessError."""
+
+        def no_path(result):
+            if not isinstance(result, dict):
+                return f"answered {result!r:.120}"
+            if result.get("allowed") is not False or result.get("paths") not in ([], False):
+                return f"explained {summary(result)!r:.300}, allowed {result.get('allowed')!r}"
+            return None
+
+        for pair in self.pairs:
+            model, target = pair.sa_model, self.abroad[pair]
+            secrets = self.sa_tokens("b")
+            if "company_id" in target._fields and target.company_id == self.company_b:
+                # A company-B record (a sale order): its name is a secret too;
+                # a company-less one (a partner, a location) is readable.
+                secrets += self.target_tokens(["wb"], [pair])
+            self.each_via(
+                "check abroad", "wanderer", model, "check_governed", [target.id],
+                expect="success", harmless=self._check(False), secrets=secrets,
+            )  # fmt: skip
+            for moment in ({}, {"at": fields.Datetime.to_string(fields.Datetime.now())}):
+                when = " as of now" if moment else ""
+                self.each_via(
+                    f"explain abroad{when}", "wanderer", model, "explain_governed", [target.id],
+                    moment, expect="success", harmless=no_path, secrets=secrets,
+                )  # fmt: skip
+                self.route(
+                    f"route explain abroad{when}", "/ov/v1/explain",
+                    {"model": model, "target_id": target.id, **moment}, no_path,
+                    who="wanderer", secrets=secrets,
                 )  # fmt: skip
         self.assertNoProblems()
