@@ -25,6 +25,7 @@ from . import test_adversarial_migration_steps
 from . import test_adversarial_audit
 from . import test_adversarial_limits
 from . import test_adversarial_actors
+from . import test_adversarial_explain
 from . import test_migration_points
 from . import test_lifecycle_points
 from . import test_membership_points
