@@ -28,6 +28,7 @@ class OvAssociationActorSubsetMixin(models.AbstractModel):
         "state",
         "ov_target_id",
         "ov_parent_state",
+        "ov_holder_live",
         "reassigned_from_id",
         "reassigned_to_id",
     )
@@ -61,6 +62,14 @@ class OvAssociationActorSubsetMixin(models.AbstractModel):
         help="Cache of the parent row's state, kept by the database.",
     )
 
+    ov_holder_live = fields.Boolean(
+        "Holder live",
+        readonly=True,
+        copy=False,
+        help="Whether the actor's membership in the parent's SA is active and the SA "
+        "and the actor are active, kept by the database (reach_holder_sql).",
+    )
+
     @api.depends(
         lambda self: [f"{self._ov_parent_field}.company_id"] if self._ov_parent_field else []
     )
@@ -70,6 +79,13 @@ class OvAssociationActorSubsetMixin(models.AbstractModel):
 
     def _ov_parent(self):
         return self[self._ov_parent_field]
+
+    @api.model
+    def _ov_holder_changed(self):
+        """The database rewrote the holder columns of actor rows (a membership,
+        an SA or an actor changed): forget what the ORM cached of them."""
+        for name in self.env["ov.actor.association.mixin"]._ov_concrete_models():
+            self.env[name].invalidate_model(["ov_holder_live", "is_effective"])
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -81,7 +97,7 @@ class OvAssociationActorSubsetMixin(models.AbstractModel):
         )
         records = super().create(vals_list)
         # The insert trigger filled the cache columns behind the ORM's back.
-        records.invalidate_recordset(["ov_target_id", "ov_parent_state"])
+        records.invalidate_recordset(["ov_target_id", "ov_parent_state", "ov_holder_live"])
         records._ov_check_subset(activating=False)
         return records
 

@@ -16,6 +16,10 @@ REASONS = {
     "target_deleted": "The governed record was deleted; the row governs nothing.",
     "not_a_member": "The actor holds no membership in this SA.",
     "membership_not_effective": "The actor's membership in this SA is not effective.",
+    "membership_suspended": "The actor's membership in this SA is suspended.",
+    "membership_ended": "The actor's membership in this SA has ended.",
+    "sa_archived": "The SA is archived.",
+    "actor_archived": "The actor is archived.",
     "kind_filtered": "Its kind is not among the kinds asked about.",
     "covered_by_ancestor": "The row governs an ancestor, whose scope covers this record.",
     "no_actor_row": "The actor has no row under this SA association.",
@@ -117,3 +121,16 @@ def without_none(value):
     if isinstance(value, list):
         return [without_none(item) for item in value]
     return value
+
+
+def membership_reason(membership):
+    """Why an explained membership (``explain_row``'s answer) does not hold:
+    one stable code, the most specific one."""
+    state = membership["state"]
+    if state == "suspended":
+        return "membership_suspended"
+    if state in ("expired", "revoked") or any(
+        reason["code"] == "window_ended" for reason in membership["reasons"]
+    ):
+        return "membership_ended"
+    return "membership_not_effective"

@@ -18,17 +18,9 @@ from odoo import fields, models, tools
 from odoo.tools import SQL
 
 from .. import policy
+from . import schema_sql
 
 LAYERS = [("sa", "SA association"), ("actor", "Actor association"), ("membership", "Membership")]
-_NOW = "(now() AT TIME ZONE 'UTC')"
-_WINDOW = (
-    "({a}.date_from IS NULL OR {a}.date_from <= {now})"
-    " AND ({a}.date_to IS NULL OR {a}.date_to > {now})"
-)
-
-
-def _window(alias):
-    return _WINDOW.format(a=alias, now=_NOW)
 
 
 def _pairs(env):
@@ -96,18 +88,16 @@ class OvAssociationReport(models.Model):
     def _ov_view_sql(self):
         parts = []
         for Sa, Actor in _pairs(self.env):
-            target = SQL.identifier("row", Sa._ov_target_field)
             parts.append(
                 SQL(
                     "SELECT %(model)s, %(label)s, 'sa', row.id, row.sa_id, NULL::integer,"
                     " row.association_kind::varchar, row.state::varchar,"
-                    " (row.state = 'active' AND %(target)s IS NOT NULL AND %(window)s),"
+                    " (%(effective)s),"
                     " row.date_from, row.date_to, COALESCE(row.date_from, row.create_date),"
                     " row.company_id FROM %(table)s row",
                     model=Sa._name,
                     label=Sa._description,
-                    target=target,
-                    window=SQL(_window("row")),
+                    effective=Sa._ov_effective_sql("row", schema_sql.NOW_US),
                     table=SQL.identifier(Sa._table),
                 )
             )
@@ -116,13 +106,13 @@ class OvAssociationReport(models.Model):
                     SQL(
                         "SELECT %(model)s, %(label)s, 'actor', row.id, parent.sa_id, row.actor_id,"
                         " row.association_kind::varchar, row.state::varchar,"
-                        " (row.ov_reach_actor_id IS NOT NULL AND %(window)s),"
+                        " (%(effective)s),"
                         " row.date_from, row.date_to, COALESCE(row.date_from, row.create_date),"
                         " row.company_id FROM %(table)s row"
                         " JOIN %(parents)s parent ON parent.id = row.%(parent)s",
                         model=Actor._name,
                         label=Actor._description,
-                        window=SQL(_window("row")),
+                        effective=Actor._ov_effective_sql("row", schema_sql.NOW_US),
                         table=SQL.identifier(Actor._table),
                         parents=SQL.identifier(Sa._table),
                         parent=SQL.identifier(Actor._ov_parent_field),
@@ -132,12 +122,12 @@ class OvAssociationReport(models.Model):
         parts.append(
             SQL(
                 "SELECT %(model)s, %(label)s, 'membership', row.id, row.sa_id, row.actor_id,"
-                " NULL::varchar, row.state::varchar, (row.state = 'active' AND %(window)s),"
+                " NULL::varchar, row.state::varchar, (%(effective)s),"
                 " row.date_from, row.date_to, COALESCE(row.date_from, row.create_date),"
                 " row.company_id FROM ov_sa_membership row",
                 model=Membership._name,
                 label=Membership._description,
-                window=SQL(_window("row")),
+                effective=Membership._ov_effective_sql("row", schema_sql.NOW_US),
             )
         )
         # A line's id comes from its row and its part alone: it stays the same

@@ -8,6 +8,7 @@ from .explain_values import (
     explain_row,
     live_values,
     logged_values,
+    membership_reason,
     reason_of,
     without_none,
 )
@@ -125,8 +126,8 @@ class OvGovernedExplainMixin(models.AbstractModel):
         if actor_model is None:
             return Actor
         if at:
-            parents = [
-                row["res_id"]
+            sa_of = {
+                row["res_id"]: row["row_sa_id"]
                 for row in self._ov_rows_at(
                     self._name,
                     SQL(
@@ -138,7 +139,8 @@ class OvGovernedExplainMixin(models.AbstractModel):
                         self._ov_covering_targets_sql(target_id),
                     ),
                 )
-            ]
+            }
+            parents = list(sa_of)
             if not parents:
                 return Actor
             rows = self._ov_rows_at(
@@ -151,7 +153,14 @@ class OvGovernedExplainMixin(models.AbstractModel):
                     self._ov_kinds_at_sql("row", kinds),
                 ),
             )
-            return Actor.browse(sorted({row["row_actor_id"] for row in rows}))
+            held = {
+                (sa_of[row["row_parent_id"]], row["row_actor_id"])
+                for row in rows
+                if row["row_parent_id"] in sa_of
+            }
+            return Actor.browse(
+                sorted({actor for sa, actor in held if self._ov_held_at(sa, actor, at)})
+            )
         covering = self.search(self._ov_covering_domain(target_id))
         domain = [(actor_model._ov_parent_field, "in", covering.ids), ("is_effective", "=", True)]
         if kinds:
@@ -236,7 +245,14 @@ class OvGovernedExplainMixin(models.AbstractModel):
                 ]
             sa_values = live_values(row, sa_names)
             sa_values["covers"] = row[self._ov_target_field].id == target_id
-            paths.append(self._ov_explain_path(sa_values, children, memberships, kinds, now))
+            # sudo: whether the SA and the actor are archived is part of the answer.
+            holder = {
+                "sa_active": row.sa_id.sudo().active,
+                "actor_active": actor.sudo().active,
+            }
+            paths.append(
+                self._ov_explain_path(sa_values, children, memberships, kinds, now, holder)
+            )
         return paths
 
     def _ov_explain_paths_at(self, target_id, actor, kinds, at):
@@ -306,19 +322,60 @@ class OvGovernedExplainMixin(models.AbstractModel):
                     ],
                     kinds,
                     at,
+                    self._ov_holder_flags_at(row["row_sa_id"], actor.id, at),
                 )
             )
         return paths
 
-    def _ov_explain_path(self, sa_values, children, memberships, kinds, now):
+    def _ov_held_at(self, sa_id, actor_id, at):
+        """Whether the actor's rows in the SA could grant at ``at`` (the holder)."""
+        self.env.cr.execute(SQL("SELECT %s", self._ov_holder_at_sql(sa_id, actor_id, at)))
+        return self.env.cr.fetchone()[0]
+
+    def _ov_holder_flags_at(self, sa_id, actor_id, at):
+        """Whether the SA and the actor were not archived at ``at``."""
+        self.env.cr.execute(
+            SQL(
+                "SELECT %s, %s",
+                self._ov_not_archived_at_sql("ov.sa", sa_id, "sa", at),
+                self._ov_not_archived_at_sql("ov.actor", actor_id, "actor", at),
+            )
+        )
+        sa_active, actor_active = self.env.cr.fetchone()
+        return {"sa_active": sa_active, "actor_active": actor_active}
+
+    def _ov_explain_path(self, sa_values, children, memberships, kinds, now, holder):
         """One path: an SA row, the actor's rows under it, the membership.
 
-        ``memberships`` newest first; the effective one (or the newest) is shown.
+        ``memberships`` newest first; the effective one (or the newest) is
+        shown. ``holder``: whether the SA and the actor are active. An actor
+        row grants only while its holder does (DESIGN §3): a membership that
+        is not effective, an archived SA or actor is named on each row with
+        its reason code.
         """
         sa_row = explain_row(sa_values, now)
         if not sa_values["covers"]:
             sa_row["reasons"].append(reason_of("covered_by_ancestor"))
+        if not holder["sa_active"]:
+            sa_row["effective"] = False
+            sa_row["reasons"].append(reason_of("sa_archived"))
         path = {"sa_row": sa_row, "actor_rows": [], "membership": None, "effective": False}
+        holder_reasons = []
+        if memberships:
+            explained = [explain_row(membership, now) for membership in memberships]
+            effective = [membership for membership in explained if membership["effective"]]
+            path["membership"] = (effective or explained)[0]
+            if not effective:
+                code = membership_reason(path["membership"])
+                path["membership"]["reasons"].append(reason_of(code))
+                holder_reasons.append(reason_of(code))
+        else:
+            path["membership"] = {"effective": False, "reasons": [reason_of("not_a_member")]}
+            holder_reasons.append(reason_of("not_a_member"))
+        if not holder["sa_active"]:
+            holder_reasons.append(reason_of("sa_archived"))
+        if not holder["actor_active"]:
+            holder_reasons.append(reason_of("actor_archived"))
         for child in children:
             explained = explain_row(child, now)
             if not child["parent_live"]:
@@ -327,15 +384,10 @@ class OvGovernedExplainMixin(models.AbstractModel):
             if kinds and child["kind"] not in kinds:
                 explained["effective"] = False
                 explained["reasons"].append(reason_of("kind_filtered"))
+            if holder_reasons:
+                explained["effective"] = False
+                explained["reasons"].extend(holder_reasons)
             path["actor_rows"].append(explained)
-        if memberships:
-            explained = [explain_row(membership, now) for membership in memberships]
-            effective = [membership for membership in explained if membership["effective"]]
-            path["membership"] = (effective or explained)[0]
-            if not effective:
-                path["membership"]["reasons"].append(reason_of("membership_not_effective"))
-        else:
-            path["membership"] = {"effective": False, "reasons": [reason_of("not_a_member")]}
         path["effective"] = any(child["effective"] for child in path["actor_rows"])
         if not path["actor_rows"]:
             path["reasons"] = [reason_of("no_actor_row")]

@@ -6,8 +6,10 @@ at a moment ``at`` is its last event dated at or before ``at`` (last by id:
 a row's events are written under its lock, in order), and the row did not
 exist at ``at`` when it has no such event or that event is its deletion.
 The rules are the live ones (DESIGN §3-4) applied to those rebuilt rows: an
-actor row reaches while it is active and inside its window, and its parent
-is active and still has its target. A collection scope (locations) widens
+actor row reaches while it is active and inside its window, its parent is
+active and still has its target, its actor's membership in the SA is
+effective, and neither the SA nor the actor is archived (their last
+``*_archived`` / ``*_restored`` event; none: not archived). A collection scope (locations) widens
 the answer through today's hierarchy, which the log does not record.
 
 The log records whole rows since 18.0.1.4.0; a database upgraded from an
@@ -156,6 +158,45 @@ class OvGovernedHistoryMixin(models.AbstractModel):
             at=at,
         )
 
+    def _ov_holder_at_sql(self, sa_id, actor_id, at):
+        """The holder of an actor row at ``at`` (DESIGN §3, issue 22): the
+        actor's membership in the SA effective then, the SA and the actor not
+        archived then. ``sa_id`` / ``actor_id``: SQL or ids."""
+        membership = SQL(
+            "EXISTS (SELECT 1 FROM %s held CROSS JOIN LATERAL %s member WHERE %s)",
+            self._ov_found_sql(
+                "ov.sa.membership",
+                SQL(
+                    "found_event.row_sa_id = %s AND found_event.row_actor_id = %s", sa_id, actor_id
+                ),
+                at,
+            ),
+            self._ov_latest_sql("ov.sa.membership", SQL("held.res_id"), at),
+            self._ov_effective_at_sql("member", at),
+        )
+        return SQL(
+            "%s AND %s AND %s",
+            membership,
+            self._ov_not_archived_at_sql("ov.sa", sa_id, "sa", at),
+            self._ov_not_archived_at_sql("ov.actor", actor_id, "actor", at),
+        )
+
+    def _ov_not_archived_at_sql(self, model_name, res_id, prefix, at):
+        """Whether record ``res_id`` was not archived at ``at``: its last
+        ``<prefix>_archived`` / ``<prefix>_restored`` event then, if any, is
+        not an archiving."""
+        return SQL(
+            "(SELECT archive.event FROM %s archive WHERE archive.model = %s"
+            " AND archive.res_id = %s AND archive.event IN %s AND archive.date < %s"
+            " ORDER BY archive.id DESC LIMIT 1) IS DISTINCT FROM %s",
+            SQL.identifier(EVENTS),
+            model_name,
+            res_id,
+            (f"{prefix}_archived", f"{prefix}_restored"),
+            at + timedelta(seconds=1),
+            f"{prefix}_archived",
+        )
+
     def _ov_company_at_sql(self, alias):
         """The company rules of the association tables, on rebuilt rows (the
         rows may be gone, so the ORM cannot apply them)."""
@@ -207,6 +248,7 @@ class OvGovernedHistoryMixin(models.AbstractModel):
                 self._ov_company_at_sql("child"),
                 SQL("parent.event <> 'delete' AND parent.row_state = 'active'"),
                 SQL("parent.row_target_id IS NOT NULL"),
+                self._ov_holder_at_sql(SQL("parent.row_sa_id"), actor.id, at),
             ]
             if sa:
                 conditions.append(SQL("parent.row_sa_id = %s", sa.id))
@@ -230,6 +272,7 @@ class OvGovernedHistoryMixin(models.AbstractModel):
             SQL("row.row_sa_id = %s AND row.row_target_id IS NOT NULL", sa.id),
             self._ov_kinds_at_sql("row", kinds),
             self._ov_company_at_sql("row"),
+            self._ov_not_archived_at_sql("ov.sa", sa.id, "sa", at),
         ]
         if target_id:
             conditions.append(SQL("row.row_target_id = %s", target_id))

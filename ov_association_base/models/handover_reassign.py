@@ -9,6 +9,8 @@ parent and membership locks, the actor ⊆ SA checks). Set-based: one
 statement per step for the whole recordset.
 """
 
+from datetime import timedelta
+
 import psycopg2.errors
 
 from odoo import fields, models
@@ -87,6 +89,7 @@ class OvAssociationReassignMixin(models.AbstractModel):
                         other=actor.company_id.display_name,
                     )
                 )
+        self._ov_check_successor_at(actor, date)
         missing = self._ov_sas_without_member(actor)
         if missing:
             raise UserError(
@@ -97,6 +100,43 @@ class OvAssociationReassignMixin(models.AbstractModel):
                     sas=", ".join(missing.mapped("display_name")),
                 )
             )
+
+    def _ov_check_successor_at(self, actor, date):
+        """A handover dated in the past says the successor reached the rows
+        from ``date`` on: the successor must have existed then, and held an
+        effective membership in each row's SA then, the SA and the actor not
+        archived (the holder as of ``date``, rebuilt from the audit log)."""
+        if date >= fields.Datetime.now() - timedelta(seconds=1):
+            return  # now: the live checks below decide
+        date_text = fields.Datetime.to_string(date)
+        # sudo: when the successor was created is a governance fact.
+        if actor.sudo().create_date > date:
+            raise UserError(
+                self.env._(
+                    "date: %(date)s is before actor %(actor)s existed (%(created)s); "
+                    "a handover cannot give them rows earlier.",
+                    date=date_text,
+                    actor=actor.display_name,
+                    created=fields.Datetime.to_string(actor.sudo().create_date),
+                )
+            )
+        parent_model = self.env[self._fields[self._ov_parent_field].comodel_name]
+        # sudo: the SAs are named in the error, whatever the caller may read.
+        for sa in self.mapped(self._ov_parent_field).sudo().sa_id:
+            self.env.cr.execute(
+                SQL("SELECT %s", parent_model._ov_holder_at_sql(sa.id, actor.id, date))
+            )
+            if not self.env.cr.fetchone()[0]:
+                raise UserError(
+                    self.env._(
+                        "date: on %(date)s actor %(actor)s held no effective membership in "
+                        "SA %(sa)s (or the SA or the actor was archived): a handover cannot "
+                        "be dated before the successor could hold the rows.",
+                        date=date_text,
+                        actor=actor.display_name,
+                        sa=sa.display_name,
+                    )
+                )
 
     def _ov_sas_without_member(self, actor):
         """The SAs of these rows' parents in which ``actor`` is not an

@@ -107,19 +107,27 @@ class OvAssociationLifecycleMixin(models.AbstractModel):
         return SQL("%s = 'active'", SQL.identifier(alias, "state"))
 
     def _ov_window_sql(self, alias, now):
-        """``now`` inside ``[date_from, date_to)``, open ends empty.
+        """``now`` inside the row's effective window, open ends empty.
 
-        Read from the generated microsecond columns (see init): exact, and
+        Read from generated microsecond columns (see init): exact, and
         cheaper to plan than the same test on the nullable timestamps.
+        ``now``: a datetime, or an SQL expression of microseconds since the
+        epoch (a view's ``NOW_US``).
         """
-        now_us = schema_sql.epoch_us(now)
+        now_us = now if isinstance(now, SQL) else schema_sql.epoch_us(now)
+        start, end = self._ov_window_columns()
         return SQL(
             "%s <= %s AND %s > %s",
-            SQL.identifier(alias, "ov_date_from_us"),
+            SQL.identifier(alias, start),
             now_us,
-            SQL.identifier(alias, "ov_date_to_us"),
+            SQL.identifier(alias, end),
             now_us,
         )
+
+    def _ov_window_columns(self):
+        """The columns of the effective window; override where more than the
+        row's own window bounds it (actor rows: their membership's)."""
+        return ("ov_date_from_us", "ov_date_to_us")
 
     def _ov_effective_ids(self):
         """Subquery of the ids of this model's effective rows."""

@@ -72,6 +72,10 @@ class OvActor(models.Model):
                 events.append(actor._ov_identity_event(event, str(was_active), str(actor.active)))
         if events:
             self.env["ov.association.event"]._ov_append(events)
+        if "active" in vals:
+            self.flush_model(["active"])
+            # The holder trigger (reach_holder_sql) followed the archive.
+            self.env["ov.association.actor.subset.mixin"]._ov_holder_changed()
         return result
 
     def _ov_live_membership_companies(self):

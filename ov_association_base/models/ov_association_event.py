@@ -18,6 +18,8 @@ EVENTS = [
     ("actor_archived", "Actor archived"),
     ("actor_restored", "Actor restored"),
     ("actor_company_changed", "Actor moved to another company"),
+    ("sa_archived", "SA archived"),
+    ("sa_restored", "SA restored"),
     # A step of a migration plan (ov_association_migration): kept here so the
     # events stay valid once that addon is uninstalled.
     ("migration", "Migration step"),

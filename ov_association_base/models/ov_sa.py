@@ -54,7 +54,35 @@ class OvSa(models.Model):
     def write(self, vals):
         if "company_id" in vals:
             self._ov_check_company_fixed(vals["company_id"])
-        return super().write(vals)
+        was_active = {sa: sa.active for sa in self} if "active" in vals else {}
+        result = super().write(vals)
+        if was_active:
+            self._ov_after_archive(was_active)
+        return result
+
+    def _ov_after_archive(self, was_active):
+        """Archiving an SA takes away the reach of every row under it, and
+        restoring it gives that reach back (DESIGN §3, issue 22): the
+        database's holder trigger does it at once; here it is audited."""
+        self.flush_model(["active"])
+        events = [
+            {
+                "model": self._name,
+                "res_id": sa.id,
+                "event": "sa_restored" if sa.active else "sa_archived",
+                "old_value": str(before),
+                "new_value": str(sa.active),
+                "user_id": self.env.uid,
+                "company_id": sa.company_id.id,
+            }
+            for sa, before in was_active.items()
+            if sa.active != before
+        ]
+        if events:
+            self.env["ov.association.event"]._ov_append(events)
+            self.env["ov.association.actor.subset.mixin"]._ov_holder_changed()
+            for name in self.env["ov.sa.association.mixin"]._ov_concrete_models():
+                self.env[name].invalidate_model(["is_effective"])
 
     def _ov_check_company_fixed(self, company_id):
         """An SA that governs anything keeps its company (DESIGN §5).

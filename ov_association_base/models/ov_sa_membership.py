@@ -3,6 +3,7 @@ from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
 from .. import policy
+from . import reach_holder_sql
 
 
 class OvSaMembership(models.Model):
@@ -41,6 +42,9 @@ class OvSaMembership(models.Model):
             """CREATE UNIQUE INDEX IF NOT EXISTS ov_sa_membership_active_uniq
                ON ov_sa_membership (sa_id, actor_id) WHERE state = 'active'"""
         )
+        # Archiving an SA or an actor writes its active memberships: the
+        # actor rows' lock order (reach_holder_sql).
+        reach_holder_sql.install_membership_touch(self.env.cr)
         return result
 
     def _compute_display_name(self):
@@ -75,6 +79,8 @@ class OvSaMembership(models.Model):
     def _ov_after_transition(self, new_state, reason):
         """Membership ended: the actor's rows in that SA are revoked."""
         super()._ov_after_transition(new_state, reason)
+        # The holder trigger (reach_holder_sql) followed the new state.
+        self.env["ov.association.actor.subset.mixin"]._ov_holder_changed()
         if new_state not in policy.TERMINAL_STATES:
             return
         why = self.env._("Membership %(state)s", state=new_state)

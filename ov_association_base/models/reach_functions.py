@@ -25,7 +25,7 @@ def name(kind, table):
 
 def install_actor_functions(cr, table):
     """``reach(actor, now_us)`` → targets; ``check(actor, target, now_us)`` → bool."""
-    window = "row.ov_date_from_us <= p_now AND row.ov_date_to_us > p_now"
+    window = "row.ov_reach_from_us <= p_now AND row.ov_reach_to_us > p_now"
     cr.execute(
         SQL(
             """CREATE OR REPLACE FUNCTION %(function)s(p_actor integer, p_now bigint)
@@ -65,7 +65,8 @@ def install_scope_function(cr, table, target_column, target_required):
                BEGIN
                    RETURN QUERY SELECT row.%(target)s FROM %(table)s row
                    WHERE row.sa_id = p_sa AND row.state = 'active'%(present)s
-                     AND row.ov_date_from_us <= p_now AND row.ov_date_to_us > p_now;
+                     AND row.ov_date_from_us <= p_now AND row.ov_date_to_us > p_now
+                     AND EXISTS (SELECT 1 FROM ov_sa WHERE ov_sa.id = p_sa AND ov_sa.active);
                END $$""",
             function=SQL.identifier(name("scope", table)),
             target=SQL.identifier(target_column),

@@ -105,7 +105,13 @@ class OvSaAssociationMixin(models.AbstractModel):
         return self._ov_target_field
 
     def _ov_live_sql(self, alias):
-        live = super()._ov_live_sql(alias)
+        # An archived SA governs nothing (issue 22). On a read by SA the
+        # planner probes that one SA once (sa_id = x makes ov_sa.id = x).
+        live = SQL(
+            "%s AND EXISTS (SELECT 1 FROM ov_sa WHERE ov_sa.id = %s AND ov_sa.active)",
+            super()._ov_live_sql(alias),
+            SQL.identifier(alias, "sa_id"),
+        )
         if self._fields[self._ov_target_field].required:
             return live
         # Optional policy: a row whose target was deleted governs nothing.

@@ -12,8 +12,8 @@ import hashlib
 from odoo.tools import SQL
 
 # Open ends of the effective window, as the generated columns store them.
-_MAX_BIGINT = 2**63 - 1
-_MIN_BIGINT = -_MAX_BIGINT  # the literal -2**63 would parse as numeric
+MAX_US = 2**63 - 1
+MIN_US = -MAX_US  # the literal -2**63 would parse as numeric
 
 
 def ensure_index(cr, name, statement):
@@ -42,8 +42,8 @@ def ensure_window_columns(cr, table):
     third less to parse and plan than the same test on nullable timestamps.
     """
     for column, source, open_end in (
-        ("ov_date_from_us", "date_from", _MIN_BIGINT),
-        ("ov_date_to_us", "date_to", _MAX_BIGINT),
+        ("ov_date_from_us", "date_from", MIN_US),
+        ("ov_date_to_us", "date_to", MAX_US),
     ):
         cr.execute(
             SQL(
@@ -55,6 +55,10 @@ def ensure_window_columns(cr, table):
                 open_end,
             )
         )
+
+
+# "Now" as the window columns count it, for SQL that is not run at once (views).
+NOW_US = SQL("(EXTRACT(EPOCH FROM (now() AT TIME ZONE 'UTC')) * 1000000)::bigint")
 
 
 def epoch_us(moment):

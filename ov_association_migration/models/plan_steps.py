@@ -304,11 +304,12 @@ class OvMigrationPlanSteps(models.AbstractModel):
         shape = self._ov_shape()
         pair = self.env[self.pair_model]
         now = fields.Datetime.now()
-        effective = pair._ov_effective_sql("row", now)
         totals = {"only_stamp": 0, "only_association": 0}
         lines = []
         for side, _field in self._ov_stamp_fields():
-            result = parity.compare(self.env.cr, shape, side, schema_sql.epoch_us(now), effective)
+            layer = pair if side == "sa" else pair._ov_actor_model()
+            effective = layer._ov_effective_sql("row", now)
+            result = parity.compare(self.env.cr, shape, side, effective)
             for direction, (count, sample) in result.items():
                 totals[direction] += count
                 lines.append(

@@ -34,23 +34,21 @@ def _stamp_pairs(shape, name, side):
     )
 
 
-def _association_pairs(shape, name, now_us, effective_sa):
+def _association_pairs(shape, name, effective):
     if name == "sa":
         return SQL(
             "SELECT row.%s AS target_id, row.sa_id AS subject FROM %s row"
             " WHERE %s AND row.company_id = %s",
             SQL.identifier(shape.target_column),
             SQL.identifier(shape.sa_table),
-            effective_sa,
+            effective,
             shape.company_id,
         )
     return SQL(
-        """SELECT row.ov_target_id AS target_id, row.ov_reach_actor_id AS subject
-           FROM %s row WHERE row.ov_reach_actor_id IS NOT NULL
-           AND row.ov_date_from_us <= %s AND row.ov_date_to_us > %s AND row.company_id = %s""",
+        """SELECT row.ov_target_id AS target_id, row.actor_id AS subject
+           FROM %s row WHERE %s AND row.company_id = %s""",
         SQL.identifier(shape.actor_table),
-        now_us,
-        now_us,
+        effective,
         shape.company_id,
     )
 
@@ -71,11 +69,11 @@ def _backfilled_subjects(shape, name):
     )
 
 
-def compare(cr, shape, name, now_us, effective_sa):
+def compare(cr, shape, name, effective):
     """Differences of one side: ``{direction: (count, [[target, subject], …])}``.
 
-    ``effective_sa`` is the SA layer's own effectiveness condition on alias
-    ``row`` (the lifecycle mixin's single definition).
+    ``effective`` is the side's layer's effectiveness condition on alias
+    ``row`` (the lifecycle mixin's single definition, holder included).
     """
     side = shape.sa if name == "sa" else shape.actor
     default = (
@@ -106,7 +104,7 @@ def compare(cr, shape, name, now_us, effective_sa):
             stamp=_stamp_pairs(shape, name, side),
             backfilled=_backfilled_subjects(shape, name),
             default=default,
-            association=_association_pairs(shape, name, now_us, effective_sa),
+            association=_association_pairs(shape, name, effective),
             sample=SAMPLE_SIZE,
             readable=shape.readable(SQL.identifier("target_id")),
         )

@@ -29,6 +29,7 @@ from . import test_adversarial_explain
 from . import test_migration_points
 from . import test_lifecycle_points
 from . import test_membership_points
+from . import test_reach_holder
 from . import test_window_points
 from . import test_boundaries
 from . import test_conformance_tables

@@ -51,16 +51,16 @@ MUTANTS = (
     Mutant(
         "window_end_inclusive_plan_cached",
         f"{BASE}/models/reach_functions.py",
-        'window = "row.ov_date_from_us <= p_now AND row.ov_date_to_us > p_now"',
-        'window = "row.ov_date_from_us <= p_now AND row.ov_date_to_us >= p_now"',
+        'window = "row.ov_reach_from_us <= p_now AND row.ov_reach_to_us > p_now"',
+        'window = "row.ov_reach_from_us <= p_now AND row.ov_reach_to_us >= p_now"',
         (_t("test_boundaries", BOUNDARY),),
         "the superuser's plan-cached reach and check keep a row at exactly date_to",
     ),
     Mutant(
         "window_start_exclusive_plan_cached_scope",
         f"{BASE}/models/reach_functions.py",
-        "AND row.ov_date_from_us <= p_now AND row.ov_date_to_us > p_now;",
-        "AND row.ov_date_from_us < p_now AND row.ov_date_to_us > p_now;",
+        "AND row.ov_date_from_us <= p_now AND row.ov_date_to_us > p_now",
+        "AND row.ov_date_from_us < p_now AND row.ov_date_to_us > p_now",
         (_t("test_boundaries", BOUNDARY),),
         "the plan-cached SA scope leaves out a row exactly at date_from",
     ),
@@ -240,9 +240,9 @@ MUTANTS = (
     ),
     Mutant(
         "migration_parity_ignores_actor_window",
-        f"{MIGRATION}/sql/parity.py",
-        "AND row.ov_date_from_us <= %s AND row.ov_date_to_us > %s AND row.company_id = %s",
-        "AND row.ov_date_from_us <= %s AND %s IS NOT NULL AND row.company_id = %s",
+        f"{MIGRATION}/models/plan_steps.py",
+        'effective = layer._ov_effective_sql("row", now)',
+        'effective = layer._ov_live_sql("row")',
         (
             _t(
                 "test_migration_points",

@@ -1,0 +1,322 @@
+"""What an actor row's reach rests on beside its parent: the holder (issue 22).
+
+An actor row reaches only while its actor's membership in the parent's SA is
+active and inside its window, the SA is active and the actor is active
+(DESIGN §3 "Actor ⊆ SA"). Every governed read answers from one index on the
+actor table, so the row carries, kept by the database:
+
+* ``ov_holder_live``: that membership exists and is active, the SA and the
+  actor are active;
+* ``ov_member_from_us`` / ``ov_member_to_us``: that membership's window;
+
+and two generated columns, ``ov_reach_from_us`` / ``ov_reach_to_us``: the
+row's own window cut to the membership's. ``ov_reach_actor_id`` (the actor
+while the row is live, see ``actor_association_mixin``) includes the holder,
+so suspending a membership, its window passing, archiving the SA or the actor
+take reach away at the moment they happen and give it back when undone,
+with no cron and no change to the reads.
+
+The same triggers make actor ⊆ SA hold at commit under concurrency: a row
+that becomes (or stays) live with a new window, parent or actor first
+updates its parent row and its actor's active membership (a no-op UPDATE, at
+most once per transaction). Under REPEATABLE READ two transactions that
+update one row cannot both commit, so a concurrent change of the parent
+(state, window), of the membership (state, window) or of the SA or actor
+(which update their active memberships) fails one of them with a
+serialization error, which Odoo retries. Locks are taken in one order:
+parent, membership, actor row.
+"""
+
+from odoo.tools import SQL
+
+from . import schema_sql
+
+_PREFIX = "ov_association_holder_"
+
+# The holder of (SA, actor): membership active, SA and actor active.
+_HOLDER = """
+CREATE OR REPLACE FUNCTION ov_association_holder(p_sa integer, p_actor integer)
+RETURNS TABLE (live boolean, from_us bigint, to_us bigint)
+LANGUAGE sql STABLE AS $$
+    SELECT COALESCE(sa.active AND actor.active AND membership.id IS NOT NULL, false),
+           membership.ov_date_from_us, membership.ov_date_to_us
+      FROM ov_sa sa
+      JOIN ov_actor actor ON actor.id = p_actor
+      LEFT JOIN ov_sa_membership membership
+        ON membership.sa_id = sa.id AND membership.actor_id = actor.id
+       AND membership.state = 'active'
+     WHERE sa.id = p_sa
+$$;
+"""
+
+# Recompute the holder columns of the rows of one actor table, for one SA,
+# one actor, or both (NULL: any). Only rows whose values change are written.
+_REFRESH = """
+CREATE OR REPLACE FUNCTION ov_association_holder_refresh(
+    actor_table text, parent_table text, parent_column text, p_sa integer, p_actor integer)
+RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    EXECUTE format(
+        'WITH fresh AS ('
+        '  SELECT row.id, COALESCE(holder.live, false) AS live, holder.from_us, holder.to_us'
+        '    FROM %1$I row JOIN %2$I parent ON parent.id = row.%3$I'
+        '    LEFT JOIN LATERAL ov_association_holder(parent.sa_id, row.actor_id) holder ON true'
+        '   WHERE ($1 IS NULL OR parent.sa_id = $1) AND ($2 IS NULL OR row.actor_id = $2))'
+        ' UPDATE %1$I row SET ov_holder_live = fresh.live,'
+        '        ov_member_from_us = fresh.from_us, ov_member_to_us = fresh.to_us'
+        '   FROM fresh WHERE row.id = fresh.id'
+        '    AND (row.ov_holder_live, row.ov_member_from_us, row.ov_member_to_us)'
+        '        IS DISTINCT FROM (fresh.live, fresh.from_us, fresh.to_us)',
+        actor_table, parent_table, parent_column)
+      USING p_sa, p_actor;
+END $$;
+"""
+
+# A change of a membership: its pair's rows, in every actor table (one
+# trigger per table, its names in TG_ARGV).
+_FOLLOW_MEMBERSHIP = """
+CREATE OR REPLACE FUNCTION ov_association_holder_follow_membership() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP <> 'INSERT' THEN
+        PERFORM ov_association_holder_refresh(
+            TG_ARGV[0], TG_ARGV[1], TG_ARGV[2], OLD.sa_id, OLD.actor_id);
+    END IF;
+    IF TG_OP <> 'DELETE' AND (TG_OP = 'INSERT' OR NEW.sa_id IS DISTINCT FROM OLD.sa_id
+                              OR NEW.actor_id IS DISTINCT FROM OLD.actor_id) THEN
+        PERFORM ov_association_holder_refresh(
+            TG_ARGV[0], TG_ARGV[1], TG_ARGV[2], NEW.sa_id, NEW.actor_id);
+    END IF;
+    RETURN NULL;
+END $$;
+"""
+
+# An SA or an actor archived or restored: the rows resting on it.
+_FOLLOW_SA = """
+CREATE OR REPLACE FUNCTION ov_association_holder_follow_sa() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM ov_association_holder_refresh(TG_ARGV[0], TG_ARGV[1], TG_ARGV[2], NEW.id, NULL);
+    RETURN NULL;
+END $$;
+"""
+_FOLLOW_ACTOR = """
+CREATE OR REPLACE FUNCTION ov_association_holder_follow_actor() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM ov_association_holder_refresh(TG_ARGV[0], TG_ARGV[1], TG_ARGV[2], NULL, NEW.id);
+    RETURN NULL;
+END $$;
+"""
+
+# Archiving or restoring an SA or an actor writes its active memberships, so
+# that it conflicts with a concurrent creation or activation of an actor row
+# under them (which writes the membership too, see the fill trigger).
+_TOUCH_MEMBERSHIPS = """
+CREATE OR REPLACE FUNCTION ov_association_touch_memberships() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    EXECUTE format(
+        'UPDATE ov_sa_membership SET write_date = write_date'
+        ' WHERE %I = $1 AND state = ''active''', TG_ARGV[0])
+      USING NEW.id;
+    RETURN NULL;
+END $$;
+"""
+
+
+def ensure_functions(cr):
+    for statement in (
+        _HOLDER,
+        _REFRESH,
+        _FOLLOW_MEMBERSHIP,
+        _FOLLOW_SA,
+        _FOLLOW_ACTOR,
+        _TOUCH_MEMBERSHIPS,
+    ):
+        cr.execute(statement)
+
+
+def install_membership_touch(cr):
+    """Once: archiving an SA or an actor writes its active memberships."""
+    ensure_functions(cr)
+    for table, column in (("ov_sa", "sa_id"), ("ov_actor", "actor_id")):
+        _replace_trigger(
+            cr,
+            table,
+            "ov_touch_memberships",
+            SQL(
+                "CREATE TRIGGER ov_touch_memberships AFTER UPDATE OF active ON %s FOR EACH ROW"
+                " WHEN (OLD.active IS DISTINCT FROM NEW.active)"
+                " EXECUTE FUNCTION ov_association_touch_memberships(%s)",
+                SQL.identifier(table),
+                SQL(_literal(column)),
+            ),
+        )
+
+
+def install_holder_cache(cr, actor_table, parent_table, parent_column):
+    """The holder columns of ``actor_table`` and the triggers that keep them.
+
+    Returns True when the columns were new (the caller fills them)."""
+    ensure_functions(cr)
+    cr.execute(
+        "SELECT 1 FROM information_schema.columns WHERE table_name = %s"
+        " AND column_name = 'ov_member_from_us'",
+        [actor_table],
+    )
+    created = not cr.fetchone()
+    for column in ("ov_member_from_us", "ov_member_to_us"):
+        cr.execute(
+            SQL(
+                "ALTER TABLE %s ADD COLUMN IF NOT EXISTS %s bigint",
+                SQL.identifier(actor_table),
+                SQL.identifier(column),
+            )
+        )
+    _install_reach_window(cr, actor_table)
+    fill = f"{_PREFIX}fill_{actor_table}"[:63]
+    cr.execute(
+        SQL(
+            """CREATE OR REPLACE FUNCTION %(fill)s() RETURNS trigger LANGUAGE plpgsql AS $$
+               DECLARE
+                   parent_sa integer;
+               BEGIN
+                   SELECT parent.sa_id INTO parent_sa
+                     FROM %(parent_table)s parent WHERE parent.id = NEW.%(parent)s;
+                   IF TG_OP = 'INSERT' OR NEW.%(parent)s IS DISTINCT FROM OLD.%(parent)s
+                      OR NEW.actor_id IS DISTINCT FROM OLD.actor_id THEN
+                       SELECT COALESCE(holder.live, false), holder.from_us, holder.to_us
+                         INTO NEW.ov_holder_live, NEW.ov_member_from_us, NEW.ov_member_to_us
+                         FROM ov_association_holder(parent_sa, NEW.actor_id) holder;
+                       NEW.ov_holder_live := COALESCE(NEW.ov_holder_live, false);
+                   END IF;
+                   IF NEW.state IN ('active', 'suspended') THEN
+                       -- Write what this row rests on, once per transaction
+                       -- (see the module docstring): parent, then membership.
+                       UPDATE %(parent_table)s SET write_date = write_date
+                        WHERE id = NEW.%(parent)s AND xmin <> xid(pg_current_xact_id());
+                       UPDATE ov_sa_membership SET write_date = write_date
+                        WHERE sa_id = parent_sa AND actor_id = NEW.actor_id
+                          AND state = 'active' AND xmin <> xid(pg_current_xact_id());
+                   END IF;
+                   RETURN NEW;
+               END $$""",
+            fill=SQL.identifier(fill),
+            parent_table=SQL.identifier(parent_table),
+            parent=SQL.identifier(parent_column),
+        )
+    )
+    _replace_trigger(
+        cr,
+        actor_table,
+        "ov_holder_fill",
+        SQL(
+            "CREATE TRIGGER ov_holder_fill BEFORE INSERT OR UPDATE OF %s, actor_id, state,"
+            " date_from, date_to ON %s FOR EACH ROW EXECUTE FUNCTION %s()",
+            SQL.identifier(parent_column),
+            SQL.identifier(actor_table),
+            SQL.identifier(fill),
+        ),
+    )
+    arguments = SQL(", ").join(
+        SQL(_literal(name)) for name in (actor_table, parent_table, parent_column)
+    )
+    follow = f"ov_holder_{actor_table}"[:63]
+    for table, timing, function in (
+        (
+            "ov_sa_membership",
+            "AFTER INSERT OR DELETE OR UPDATE OF state, date_from, date_to, sa_id, actor_id",
+            "ov_association_holder_follow_membership",
+        ),
+        ("ov_sa", "AFTER UPDATE OF active", "ov_association_holder_follow_sa"),
+        ("ov_actor", "AFTER UPDATE OF active", "ov_association_holder_follow_actor"),
+    ):
+        _replace_trigger(
+            cr,
+            table,
+            follow,
+            SQL(
+                "CREATE TRIGGER %s %s ON %s FOR EACH ROW EXECUTE FUNCTION %s(%s)",
+                SQL.identifier(follow),
+                SQL(timing),
+                SQL.identifier(table),
+                SQL.identifier(function),
+                arguments,
+            ),
+        )
+    # A parent moved to another SA (only a script can): its rows follow.
+    _replace_trigger(
+        cr,
+        parent_table,
+        follow,
+        SQL(
+            "CREATE TRIGGER %s AFTER UPDATE OF sa_id ON %s FOR EACH ROW"
+            " WHEN (OLD.sa_id IS DISTINCT FROM NEW.sa_id)"
+            " EXECUTE FUNCTION ov_association_holder_follow_sa(%s)",
+            SQL.identifier(follow),
+            SQL.identifier(parent_table),
+            arguments,
+        ),
+    )
+    if created:
+        refresh_all(cr, actor_table, parent_table, parent_column)
+    return created
+
+
+def refresh_all(cr, actor_table, parent_table, parent_column):
+    """Recompute every row's holder columns (a new install or an upgrade)."""
+    cr.execute(
+        "SELECT ov_association_holder_refresh(%s, %s, %s, NULL, NULL)",
+        [actor_table, parent_table, parent_column],
+    )
+
+
+def _install_reach_window(cr, table):
+    """``ov_reach_from_us`` / ``ov_reach_to_us``: the row's window cut to its
+    membership's, generated by the database like the row's own window columns."""
+    for column, source, member, pick, open_end in (
+        ("ov_reach_from_us", "date_from", "ov_member_from_us", "GREATEST", schema_sql.MIN_US),
+        ("ov_reach_to_us", "date_to", "ov_member_to_us", "LEAST", schema_sql.MAX_US),
+    ):
+        cr.execute(
+            SQL(
+                "ALTER TABLE %s ADD COLUMN IF NOT EXISTS %s bigint GENERATED ALWAYS AS "
+                "(%s(COALESCE((EXTRACT(EPOCH FROM %s) * 1000000)::bigint, %s),"
+                " COALESCE(%s, %s))) STORED",
+                SQL.identifier(table),
+                SQL.identifier(column),
+                SQL(pick),
+                SQL.identifier(source),
+                open_end,
+                SQL.identifier(member),
+                open_end,
+            )
+        )
+
+
+def _replace_trigger(cr, table, name, definition):
+    cr.execute(SQL("DROP TRIGGER IF EXISTS %s ON %s", SQL.identifier(name), SQL.identifier(table)))
+    cr.execute(definition)
+
+
+def _literal(name):
+    if not name.replace("_", "").isalnum():
+        raise ValueError(f"unexpected trigger argument {name!r}")
+    return f"'{name}'"
+
+
+def drop_functions(cr):
+    """Remove the functions (and, with them, every trigger using them)."""
+    cr.execute("SELECT proname FROM pg_proc WHERE proname LIKE %s", [_PREFIX + "fill_%"])
+    for (function,) in cr.fetchall():
+        cr.execute(SQL("DROP FUNCTION IF EXISTS %s() CASCADE", SQL.identifier(function)))
+    for signature in (
+        "ov_association_holder_follow_membership()",
+        "ov_association_holder_follow_sa()",
+        "ov_association_holder_follow_actor()",
+        "ov_association_touch_memberships()",
+        "ov_association_holder_refresh(text, text, text, integer, integer)",
+        "ov_association_holder(integer, integer)",
+    ):
+        cr.execute(f"DROP FUNCTION IF EXISTS {signature} CASCADE")
