@@ -109,16 +109,18 @@ BEGIN
 END $$;
 """
 
-# Archiving or restoring an SA or an actor writes its active memberships, so
-# that it conflicts with a concurrent creation or activation of an actor row
-# under them (which writes the membership too, see the fill trigger).
+# Archiving or restoring an SA or an actor writes its memberships that are not
+# ended, so that it conflicts with a concurrent creation or activation of an
+# actor row under them (which writes the membership too, see the fill
+# trigger), and with a concurrent change of such a membership's state (both
+# then derive the rows' holder from one row: one of them sees the other).
 _TOUCH_MEMBERSHIPS = """
 CREATE OR REPLACE FUNCTION ov_association_touch_memberships() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
     EXECUTE format(
         'UPDATE ov_sa_membership SET write_date = write_date'
-        ' WHERE %I = $1 AND state = ''active''', TG_ARGV[0])
+        ' WHERE %I = $1 AND state IN (''draft'', ''active'', ''suspended'')', TG_ARGV[0])
       USING NEW.id;
     RETURN NULL;
 END $$;
@@ -138,7 +140,7 @@ def ensure_functions(cr):
 
 
 def install_membership_touch(cr):
-    """Once: archiving an SA or an actor writes its active memberships."""
+    """Once: archiving an SA or an actor writes its memberships not ended."""
     ensure_functions(cr)
     for table, column in (("ov_sa", "sa_id"), ("ov_actor", "actor_id")):
         _replace_trigger(

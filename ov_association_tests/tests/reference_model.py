@@ -144,8 +144,13 @@ class ReferenceModel:
         if row.deleted or row.state != "active" or not self.in_window(row):
             return False
         if row.layer == ACTOR_ROW:
-            # Parent suspended (or otherwise not effective): the child is not either.
-            return self.is_effective(row.parent)
+            # Parent suspended (or otherwise not effective): the child is not
+            # either; nor while its actor's membership in the SA is not
+            # effective (suspended, or its window not open), issue 22.
+            parent = self.rows[row.parent]
+            return self.is_effective(row.parent) and self.has_effective_membership(
+                row.actor, parent.sa
+            )
         return True
 
     def has_effective_membership(self, actor, sa):

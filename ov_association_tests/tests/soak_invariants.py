@@ -25,8 +25,8 @@ _SOAK_ROWS = """
     WHERE p.sa_id = ANY(%(sas)s)"""
 
 # What the governed queries treat as an effective actor row: its reach column
-# (the library's generated column over its own state and cached parent state)
-# and its window.
+# (the library's generated column over its own state, cached parent state and
+# cached holder) and its window.
 _REACHES = "a.ov_reach_actor_id IS NOT NULL AND " + _WINDOW.format(t="a")
 
 CHECKS = {
@@ -38,9 +38,6 @@ CHECKS = {
         AND NOT EXISTS (
             SELECT 1 FROM ov_sa_membership m WHERE m.actor_id = a.actor_id
             AND m.sa_id = p.sa_id AND {_effective("m")})""",
-    "active actor row the governed queries miss": f"""
-        SELECT a.id, a.state, p.id, p.state FROM {_SOAK_ROWS}
-        AND {_effective("a")} AND {_effective("p")} AND a.ov_reach_actor_id IS NULL""",
     # A draft created under a parent that had already ended is let be (the
     # contract is silent; it can never be activated): only a row that existed
     # when its parent ended must have followed it. Such a row was logged
@@ -57,11 +54,22 @@ CHECKS = {
     "active or suspended actor row under a draft parent": f"""
         SELECT a.id, a.state, p.id FROM {_SOAK_ROWS}
         AND a.state IN ('active', 'suspended') AND p.state = 'draft'""",
-    "live actor row of an ended membership (no effective one left)": f"""
+    "live actor row of an ended membership (no effective or suspended one left)": f"""
         SELECT a.id, a.state, a.actor_id, p.sa_id FROM {_SOAK_ROWS}
         AND a.state IN ('draft', 'active', 'suspended') AND NOT EXISTS (
             SELECT 1 FROM ov_sa_membership m WHERE m.actor_id = a.actor_id
-            AND m.sa_id = p.sa_id AND {_effective("m")})""",
+            AND m.sa_id = p.sa_id AND ({_effective("m")} OR m.state = 'suspended'))""",
+    "effective actor row of an archived SA or actor": f"""
+        SELECT a.id, a.actor_id, p.sa_id FROM {_SOAK_ROWS} AND {_REACHES}
+        AND (NOT (SELECT active FROM ov_sa WHERE id = p.sa_id)
+             OR NOT (SELECT active FROM ov_actor WHERE id = a.actor_id))""",
+    "active actor row with an effective holder the governed queries miss": f"""
+        SELECT a.id, a.actor_id, p.sa_id FROM {_SOAK_ROWS}
+        AND {_effective("a")} AND {_effective("p")} AND a.ov_reach_actor_id IS NULL
+        AND (SELECT active FROM ov_sa WHERE id = p.sa_id)
+        AND (SELECT active FROM ov_actor WHERE id = a.actor_id)
+        AND EXISTS (SELECT 1 FROM ov_sa_membership m WHERE m.actor_id = a.actor_id
+                    AND m.sa_id = p.sa_id AND m.state = 'active')""",
     "actor row cache differs from its parent": f"""
         SELECT a.id, a.ov_target_id, a.ov_parent_state, p.target_id, p.state FROM {_SOAK_ROWS}
         AND (a.ov_target_id IS DISTINCT FROM p.target_id

@@ -148,6 +148,10 @@ class Workload:
             (6, "revoke", self.transition("action_revoke")),
             (5, "change kind", self.change_kind),
             (5, "end membership", self.end_membership),
+            (4, "suspend membership", self.pause_membership("action_suspend")),
+            (4, "resume membership", self.pause_membership("action_resume")),
+            (2, "archive or restore SA", self.toggle_active("ov.sa", "sas")),
+            (2, "archive or restore actor", self.toggle_active("ov.actor", "actors")),
             (6, "grant membership", self.grant_membership),
             (3, "expire due rows", self.expire_due),
         ]
@@ -243,6 +247,30 @@ class Workload:
     def end_membership(self, env, rng):
         method = rng.choice(("action_expire", "action_revoke"))
         return _transition(env, MEMBERSHIP, self.pick(rng, MEMBERSHIP), method, "soak"), None
+
+    def pause_membership(self, method):
+        """Suspend or resume a membership: its actor's rows in the SA stay as
+        they are, their reach pauses and comes back (issue 22)."""
+
+        def run(env, rng):
+            return _transition(env, MEMBERSHIP, self.pick(rng, MEMBERSHIP), method), None
+
+        return run
+
+    def toggle_active(self, model, fixture):
+        """Archive an SA or an actor, or restore it: reach follows at once.
+        Its audit events are not on the rows' ledger (they are not rows)."""
+
+        def run(env, rng):
+            record = (
+                env[model]
+                .with_context(active_test=False)
+                .browse(rng.choice(getattr(self, fixture)))
+            )
+            record.write({"active": not record.active})
+            return [], None
+
+        return run
 
     def grant_membership(self, env, rng):
         membership = env[MEMBERSHIP].create(

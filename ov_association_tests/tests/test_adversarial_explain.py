@@ -26,14 +26,14 @@ WIZARD = "ov.association.explain.wizard"
 # Each scenario: the SA's name, then what the path says, written out:
 # (SA row state, its reason codes), [(own row state, its reason codes)],
 # (membership state, its reason codes), whether the path grants.
-ENDED = ["state_revoked", "membership_not_effective"]
+ENDED = ["state_revoked", "membership_ended"]
 SCENARIOS = {
     # The membership ended: the own row was revoked with it, the SA row is
     # out of the actor's sight.
     "membership ended": (
         "Explain left scope",
         ("active", []),
-        [("revoked", ["state_revoked"])],
+        [("revoked", ENDED)],
         ("revoked", ENDED),
         False,
     ),
@@ -41,25 +41,25 @@ SCENARIOS = {
     "own row suspended": (
         "Explain suspended scope",
         ("active", []),
-        [("suspended", ["state_suspended"])],
-        ("suspended", ["state_suspended", "membership_not_effective"]),
+        [("suspended", ["state_suspended", "membership_suspended"])],
+        ("suspended", ["state_suspended", "membership_suspended"]),
         False,
     ),
     # The SA row revoked (its children with it), then the membership ended.
     "parent revoked": (
         "Explain revoked parent scope",
         ("revoked", ["state_revoked"]),
-        [("revoked", ["state_revoked", "parent_not_effective"])],
+        [("revoked", ["state_revoked", "parent_not_effective", "membership_ended"])],
         ("revoked", ENDED),
         False,
     ),
-    # The SA archived: its rows and the membership still grant.
+    # The SA archived: nothing under it grants (issue 22), the membership stays.
     "SA archived": (
         "Explain archived scope",
+        ("active", ["sa_archived"]),
+        [("active", ["sa_archived"])],
         ("active", []),
-        [("active", [])],
-        ("active", []),
-        True,
+        False,
     ),
 }
 # Before anything ended, every scenario granted.

@@ -133,7 +133,8 @@ class TestAsOf(ConformanceCase):
                     2: ("first", ["state_suspended"]),
                     5: ("first", ["parent_not_effective"]),
                     7: ("first", ["state_revoked"]),
-                    9: ("second", ["state_revoked"]),
+                    # The membership ended too: named with its own code (issue 22).
+                    9: ("second", ["state_revoked", "membership_ended"]),
                 }
                 for step, (name, reasons) in expected.items():
                     explained = Sa.explain_governed(target_id, at=self.moment(start, step))
@@ -144,7 +145,7 @@ class TestAsOf(ConformanceCase):
                 explained = Sa.explain_governed(target_id, at=self.moment(start, 9))
                 self.assertEqual(
                     codes(explained["paths"][0]["membership"]),
-                    ["state_expired", "membership_not_effective"],
+                    ["state_expired", "membership_ended"],
                 )
                 before = Sa.explain_governed(target_id, at=self.moment(start, -1))
                 self.assertEqual(before["paths"], [])
