@@ -313,12 +313,18 @@ def drop_functions(cr):
     cr.execute("SELECT proname FROM pg_proc WHERE proname LIKE %s", [_PREFIX + "fill_%"])
     for (function,) in cr.fetchall():
         cr.execute(SQL("DROP FUNCTION IF EXISTS %s() CASCADE", SQL.identifier(function)))
-    for signature in (
-        "ov_association_holder_follow_membership()",
-        "ov_association_holder_follow_sa()",
-        "ov_association_holder_follow_actor()",
-        "ov_association_touch_memberships()",
-        "ov_association_holder_refresh(text, text, text, integer, integer)",
-        "ov_association_holder(integer, integer)",
+    for function, arguments in (
+        ("ov_association_holder_follow_membership", ""),
+        ("ov_association_holder_follow_sa", ""),
+        ("ov_association_holder_follow_actor", ""),
+        ("ov_association_touch_memberships", ""),
+        ("ov_association_holder_refresh", "text, text, text, integer, integer"),
+        ("ov_association_holder", "integer, integer"),
     ):
-        cr.execute(f"DROP FUNCTION IF EXISTS {signature} CASCADE")
+        cr.execute(
+            SQL(
+                "DROP FUNCTION IF EXISTS %s(%s) CASCADE",
+                SQL.identifier(function),
+                SQL(arguments),
+            )
+        )
