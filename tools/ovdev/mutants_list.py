@@ -201,12 +201,12 @@ MUTANTS = (
         "answers as of a moment keep a row whose date_to is that moment",
     ),
     Mutant(
-        "report_window_end_inclusive",
+        "report_ignores_window",
         f"{BASE}/models/governance_reports.py",
-        '" AND ({a}.date_to IS NULL OR {a}.date_to > {now})"',
-        '" AND ({a}.date_to IS NULL OR {a}.date_to >= {now})"',
+        'effective=Sa._ov_effective_sql("row", schema_sql.NOW_US),',
+        'effective=Sa._ov_live_sql("row"),',
         (_t("test_boundaries", "TestBoundaries::test_report_at_the_window_boundaries"),),
-        "the governance report counts a row effective at exactly its date_to",
+        "the governance report counts a row effective past its window",
     ),
     Mutant(
         "shortened_parent_keeps_open_child",
