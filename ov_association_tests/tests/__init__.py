@@ -36,4 +36,4 @@ from . import test_conformance_tables
 
 # Plain pytest, run by pytest-odoo only (two real cursors that commit; Odoo's
 # runner has no place for them): test_concurrency, test_handover_races,
-# test_soak_concurrent.
+# test_soak_concurrent, test_subset_races.
