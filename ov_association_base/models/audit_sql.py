@@ -113,7 +113,8 @@ def ensure_functions(cr):
         cr.execute(statement)
 
 
-def _replace_trigger(cr, table, name, definition):
+def replace_trigger(cr, table, name, definition):
+    """Drop trigger ``name`` on ``table`` if present, then run ``definition``."""
     cr.execute(
         SQL(
             "DROP TRIGGER IF EXISTS %s ON %s",
@@ -131,12 +132,12 @@ def _row_arguments(model, row_columns):
         row_columns.get(name, "")
         for name in ("row_target_id", "row_parent_id", "row_sa_id", "row_actor_id")
     ]
-    return SQL(", ").join(SQL(_literal(name)) for name in names)
+    return SQL(", ").join(SQL(trigger_literal(name)) for name in names)
 
 
 def install_delete_audit(cr, table, model, row_columns):
     ensure_functions(cr)
-    _replace_trigger(
+    replace_trigger(
         cr,
         table,
         "ov_audit_delete",
@@ -151,7 +152,7 @@ def install_delete_audit(cr, table, model, row_columns):
 
 def install_target_emptied_audit(cr, table, model, target_column, row_columns):
     ensure_functions(cr)
-    _replace_trigger(
+    replace_trigger(
         cr,
         table,
         "ov_audit_target_emptied",
@@ -186,7 +187,7 @@ def install_parent_cache(cr, actor_table, parent_column, parent_table, target_co
             parent=SQL.identifier(parent_column),
         )
     )
-    _replace_trigger(
+    replace_trigger(
         cr,
         actor_table,
         "ov_cache_fill",
@@ -198,7 +199,7 @@ def install_parent_cache(cr, actor_table, parent_column, parent_table, target_co
             SQL.identifier(fill),
         ),
     )
-    _replace_trigger(
+    replace_trigger(
         cr,
         parent_table,
         f"ov_cache_follow_{actor_table}"[:63],
@@ -208,14 +209,14 @@ def install_parent_cache(cr, actor_table, parent_column, parent_table, target_co
             SQL.identifier(f"ov_cache_follow_{actor_table}"[:63]),
             SQL.identifier(target_column),
             SQL.identifier(parent_table),
-            SQL(_literal(actor_table)),
-            SQL(_literal(target_column)),
-            SQL(_literal(parent_column)),
+            SQL(trigger_literal(actor_table)),
+            SQL(trigger_literal(target_column)),
+            SQL(trigger_literal(parent_column)),
         ),
     )
 
 
-def _literal(name):
+def trigger_literal(name):
     """A trigger argument: a string literal made of identifier characters."""
     if name and not name.replace("_", "").replace(".", "").isalnum():
         raise ValueError(f"unexpected trigger argument {name!r}")

@@ -56,6 +56,7 @@ class OvAssociationReassignMixin(models.AbstractModel):
         self._ov_lock_rows()
         self._ov_check_reassign(actor, date)
         self._ov_check_after_history(date)
+        self._ov_check_successor_at(actor, date)
         successors = {}
         try:
             with self.env.cr.savepoint():
@@ -89,7 +90,6 @@ class OvAssociationReassignMixin(models.AbstractModel):
                         other=actor.company_id.display_name,
                     )
                 )
-        self._ov_check_successor_at(actor, date)
         missing = self._ov_sas_without_member(actor)
         if missing:
             raise UserError(
@@ -103,23 +103,13 @@ class OvAssociationReassignMixin(models.AbstractModel):
 
     def _ov_check_successor_at(self, actor, date):
         """A handover dated in the past says the successor reached the rows
-        from ``date`` on: the successor must have existed then, and held an
-        effective membership in each row's SA then, the SA and the actor not
-        archived (the holder as of ``date``, rebuilt from the audit log)."""
+        from ``date`` on: the successor must have held an effective membership
+        in each row's SA then, the SA and the actor not archived (the holder
+        as of ``date``, rebuilt from the audit log). A membership cannot
+        predate its actor, so a date before the successor existed fails too."""
         if date >= fields.Datetime.now() - timedelta(seconds=1):
-            return  # now: the live checks below decide
+            return  # now: the live checks of _ov_check_reassign decide
         date_text = fields.Datetime.to_string(date)
-        # sudo: when the successor was created is a governance fact.
-        if actor.sudo().create_date > date:
-            raise UserError(
-                self.env._(
-                    "date: %(date)s is before actor %(actor)s existed (%(created)s); "
-                    "a handover cannot give them rows earlier.",
-                    date=date_text,
-                    actor=actor.display_name,
-                    created=fields.Datetime.to_string(actor.sudo().create_date),
-                )
-            )
         parent_model = self.env[self._fields[self._ov_parent_field].comodel_name]
         # sudo: the SAs are named in the error, whatever the caller may read.
         for sa in self.mapped(self._ov_parent_field).sudo().sa_id:

@@ -29,7 +29,7 @@ parent, membership, actor row.
 
 from odoo.tools import SQL
 
-from . import schema_sql
+from . import audit_sql, schema_sql
 
 _PREFIX = "ov_association_holder_"
 
@@ -91,20 +91,17 @@ BEGIN
 END $$;
 """
 
-# An SA or an actor archived or restored: the rows resting on it.
-_FOLLOW_SA = """
-CREATE OR REPLACE FUNCTION ov_association_holder_follow_sa() RETURNS trigger
+# An SA or an actor archived or restored (TG_ARGV[3]: which), or a parent
+# moved to another SA: the rows resting on it.
+_FOLLOW_RECORD = """
+CREATE OR REPLACE FUNCTION ov_association_holder_follow_record() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM ov_association_holder_refresh(TG_ARGV[0], TG_ARGV[1], TG_ARGV[2], NEW.id, NULL);
-    RETURN NULL;
-END $$;
-"""
-_FOLLOW_ACTOR = """
-CREATE OR REPLACE FUNCTION ov_association_holder_follow_actor() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-    PERFORM ov_association_holder_refresh(TG_ARGV[0], TG_ARGV[1], TG_ARGV[2], NULL, NEW.id);
+    IF TG_ARGV[3] = 'actor' THEN
+        PERFORM ov_association_holder_refresh(TG_ARGV[0], TG_ARGV[1], TG_ARGV[2], NULL, NEW.id);
+    ELSE
+        PERFORM ov_association_holder_refresh(TG_ARGV[0], TG_ARGV[1], TG_ARGV[2], NEW.id, NULL);
+    END IF;
     RETURN NULL;
 END $$;
 """
@@ -132,8 +129,7 @@ def ensure_functions(cr):
         _HOLDER,
         _REFRESH,
         _FOLLOW_MEMBERSHIP,
-        _FOLLOW_SA,
-        _FOLLOW_ACTOR,
+        _FOLLOW_RECORD,
         _TOUCH_MEMBERSHIPS,
     ):
         cr.execute(statement)
@@ -143,7 +139,7 @@ def install_membership_touch(cr):
     """Once: archiving an SA or an actor writes its memberships not ended."""
     ensure_functions(cr)
     for table, column in (("ov_sa", "sa_id"), ("ov_actor", "actor_id")):
-        _replace_trigger(
+        audit_sql.replace_trigger(
             cr,
             table,
             "ov_touch_memberships",
@@ -152,7 +148,7 @@ def install_membership_touch(cr):
                 " WHEN (OLD.active IS DISTINCT FROM NEW.active)"
                 " EXECUTE FUNCTION ov_association_touch_memberships(%s)",
                 SQL.identifier(table),
-                SQL(_literal(column)),
+                SQL(audit_sql.trigger_literal(column)),
             ),
         )
 
@@ -209,7 +205,7 @@ def install_holder_cache(cr, actor_table, parent_table, parent_column):
             parent=SQL.identifier(parent_column),
         )
     )
-    _replace_trigger(
+    audit_sql.replace_trigger(
         cr,
         actor_table,
         "ov_holder_fill",
@@ -221,20 +217,23 @@ def install_holder_cache(cr, actor_table, parent_table, parent_column):
             SQL.identifier(fill),
         ),
     )
-    arguments = SQL(", ").join(
-        SQL(_literal(name)) for name in (actor_table, parent_table, parent_column)
-    )
+
+    def arguments(*more):
+        names = (actor_table, parent_table, parent_column, *more)
+        return SQL(", ").join(SQL(audit_sql.trigger_literal(name)) for name in names)
+
     follow = f"ov_holder_{actor_table}"[:63]
-    for table, timing, function in (
+    for table, timing, function, extra in (
         (
             "ov_sa_membership",
             "AFTER INSERT OR DELETE OR UPDATE OF state, date_from, date_to, sa_id, actor_id",
             "ov_association_holder_follow_membership",
+            (),
         ),
-        ("ov_sa", "AFTER UPDATE OF active", "ov_association_holder_follow_sa"),
-        ("ov_actor", "AFTER UPDATE OF active", "ov_association_holder_follow_actor"),
+        ("ov_sa", "AFTER UPDATE OF active", "ov_association_holder_follow_record", ("sa",)),
+        ("ov_actor", "AFTER UPDATE OF active", "ov_association_holder_follow_record", ("actor",)),
     ):
-        _replace_trigger(
+        audit_sql.replace_trigger(
             cr,
             table,
             follow,
@@ -244,21 +243,21 @@ def install_holder_cache(cr, actor_table, parent_table, parent_column):
                 SQL(timing),
                 SQL.identifier(table),
                 SQL.identifier(function),
-                arguments,
+                arguments(*extra),
             ),
         )
     # A parent moved to another SA (only a script can): its rows follow.
-    _replace_trigger(
+    audit_sql.replace_trigger(
         cr,
         parent_table,
         follow,
         SQL(
             "CREATE TRIGGER %s AFTER UPDATE OF sa_id ON %s FOR EACH ROW"
             " WHEN (OLD.sa_id IS DISTINCT FROM NEW.sa_id)"
-            " EXECUTE FUNCTION ov_association_holder_follow_sa(%s)",
+            " EXECUTE FUNCTION ov_association_holder_follow_record(%s)",
             SQL.identifier(follow),
             SQL.identifier(parent_table),
-            arguments,
+            arguments("sa"),
         ),
     )
     if created:
@@ -297,17 +296,6 @@ def _install_reach_window(cr, table):
         )
 
 
-def _replace_trigger(cr, table, name, definition):
-    cr.execute(SQL("DROP TRIGGER IF EXISTS %s ON %s", SQL.identifier(name), SQL.identifier(table)))
-    cr.execute(definition)
-
-
-def _literal(name):
-    if not name.replace("_", "").isalnum():
-        raise ValueError(f"unexpected trigger argument {name!r}")
-    return f"'{name}'"
-
-
 def drop_functions(cr):
     """Remove the functions (and, with them, every trigger using them)."""
     cr.execute("SELECT proname FROM pg_proc WHERE proname LIKE %s", [_PREFIX + "fill_%"])
@@ -315,8 +303,7 @@ def drop_functions(cr):
         cr.execute(SQL("DROP FUNCTION IF EXISTS %s() CASCADE", SQL.identifier(function)))
     for function, arguments in (
         ("ov_association_holder_follow_membership", ""),
-        ("ov_association_holder_follow_sa", ""),
-        ("ov_association_holder_follow_actor", ""),
+        ("ov_association_holder_follow_record", ""),
         ("ov_association_touch_memberships", ""),
         ("ov_association_holder_refresh", "text, text, text, integer, integer"),
         ("ov_association_holder", "integer, integer"),

@@ -432,19 +432,27 @@ class TestHandover(ConformanceCase):
             if not pair.actor_model:
                 continue
             with self.subTest(pair=pair.name):
+                # Both members since before the row (the successor is checked
+                # at the handover's date, issue 22).
+                with freeze_time(start - timedelta(hours=2)):
+                    holder, successor = self.env["ov.actor"].create(
+                        [{"name": "Backdated holder"}, {"name": "Backdated successor"}]
+                    )
+                    self.make_membership(self.sa, holder)
+                    self.make_membership(self.sa, successor)
                 with freeze_time(start):
-                    row = self.make_actor_row(pair, "active")
+                    row = self.make_actor_row(pair, "active", actor=holder)
                 target_id = row._ov_parent()[row._ov_parent()._ov_target_field].id
                 with self.assertRaisesRegex(UserError, "cannot be dated before"):
-                    row.action_reassign(self.successor.id, date=start - timedelta(hours=1))
-                row.action_reassign(self.successor.id, date=start + timedelta(hours=1))
+                    row.action_reassign(successor.id, date=start - timedelta(hours=1))
+                row.action_reassign(successor.id, date=start + timedelta(hours=1))
                 Sa = self.env[pair.sa_model]
                 before, after = start + timedelta(minutes=30), start + timedelta(hours=2)
                 self.assertEqual(
                     [
                         Sa.check_governed(target_id, actor_id=actor.id, at=moment)
                         for moment in (before, after)
-                        for actor in (self.actor, self.successor)
+                        for actor in (holder, successor)
                     ],
                     [True, False, False, True],
                 )
