@@ -73,11 +73,23 @@ END $$;
 """
 
 # A change of a membership: its pair's rows, in every actor table (one
-# trigger per table, its names in TG_ARGV).
+# trigger per table, its names in TG_ARGV). It first writes its SA and its
+# actor (once per transaction): a membership created and activated in one
+# transaction is invisible to a concurrent archiving of that SA or actor,
+# which must still conflict with it (the concurrent soak found both a missed
+# grant and a leak without it). A deadlock with an archiving, which takes
+# the other order, is detected by PostgreSQL and retried by Odoo.
 _FOLLOW_MEMBERSHIP = """
 CREATE OR REPLACE FUNCTION ov_association_holder_follow_membership() RETURNS trigger
 LANGUAGE plpgsql AS $$
+DECLARE
+    changed record;
 BEGIN
+    IF TG_OP = 'DELETE' THEN changed := OLD; ELSE changed := NEW; END IF;
+    UPDATE ov_sa SET write_date = write_date
+     WHERE id = changed.sa_id AND xmin <> xid(pg_current_xact_id());
+    UPDATE ov_actor SET write_date = write_date
+     WHERE id = changed.actor_id AND xmin <> xid(pg_current_xact_id());
     IF TG_OP <> 'INSERT' THEN
         PERFORM ov_association_holder_refresh(
             TG_ARGV[0], TG_ARGV[1], TG_ARGV[2], OLD.sa_id, OLD.actor_id);
