@@ -1,7 +1,7 @@
 {
     "name": "Association Governance: Sale Orders",
     "summary": "Govern sale orders through SA and actor association rows",
-    "version": "18.0.1.0.1",
+    "version": "18.0.1.1.0",
     "category": "Governance",
     "website": "https://github.com/ov-association/ov_association",
     "author": "ov_association contributors",
@@ -12,6 +12,8 @@
     "data": [
         "security/ir.model.access.csv",
         "security/ov_sa_sale_order_rules.xml",
+        "security/governed_only.xml",
+        "views/governed_views.xml",
         "views/ov_sa_sale_order_views.xml",
     ],
     "demo": ["demo/ov_sa_sale_order_demo.xml"],

@@ -12,6 +12,8 @@ from . import handover_transfer
 from . import governed_queries
 from . import governed_history
 from . import governed_explain
+from . import governed_rules
+from . import governed_menus
 from . import sa_association_mixin
 from . import actor_association_mixin
 from . import ov_sa

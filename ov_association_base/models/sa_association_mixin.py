@@ -25,6 +25,8 @@ class OvSaAssociationMixin(models.AbstractModel):
         "ov.association.governed.query.mixin",
         "ov.association.governed.history.mixin",
         "ov.association.governed.explain.mixin",
+        "ov.association.governed.rule.mixin",
+        "ov.association.my.targets.mixin",
         "ov.association.transfer.mixin",
     ]
     _description = "SA association"

@@ -57,8 +57,11 @@ def ensure_window_columns(cr, table):
         )
 
 
-# "Now" as the window columns count it, for SQL that is not run at once (views).
-NOW_US = SQL("(EXTRACT(EPOCH FROM (now() AT TIME ZONE 'UTC')) * 1000000)::bigint")
+# "Now" as the window columns count it, for SQL that is not run at once (views,
+# record rules, whose domain Odoo caches). The statement's start, not the
+# transaction's (now()): a row created "now" by Python earlier in the same
+# transaction is inside its window for the next statement, as for the ORM.
+NOW_US = SQL("(EXTRACT(EPOCH FROM statement_timestamp()) * 1000000)::bigint")
 
 
 def epoch_us(moment):

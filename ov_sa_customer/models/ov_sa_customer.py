@@ -13,6 +13,9 @@ class OvSaCustomer(models.Model):
     _ov_allowed_kinds = ("assignment", "access", "binding")
     # A customer is bound to one SA at a time.
     _ov_exclusive_kinds = ("binding",)
+    # "My …": Odoo's own views of the target, restricted to the reach.
+    _ov_native_action = "base.action_partner_form"
+    _ov_my_rows_action = "ov_sa_customer.ov_actor_sa_customer_action_my"
 
     partner_id = fields.Many2one(
         "res.partner",

@@ -11,6 +11,9 @@ class OvSaLocation(models.Model):
     _ov_deletion_policy = "optional"
     _ov_allowed_kinds = ("access", "binding")
     _ov_exclusive_kinds = ()
+    # "My …": Odoo's own views of the target, restricted to the reach.
+    _ov_native_action = "stock.action_location_form"
+    _ov_my_rows_action = "ov_sa_location.ov_actor_sa_location_action_my"
 
     @api.model
     def _ov_conformance_reader_groups(self):
