@@ -33,6 +33,7 @@ from . import test_reach_holder
 from . import test_window_points
 from . import test_boundaries
 from . import test_conformance_tables
+from . import test_governed_rules
 
 # Plain pytest, run by pytest-odoo only (two real cursors that commit; Odoo's
 # runner has no place for them): test_concurrency, test_handover_races,
