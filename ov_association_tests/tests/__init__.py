@@ -35,6 +35,6 @@ from . import test_boundaries
 from . import test_conformance_tables
 from . import test_governed_rules
 
-# Plain pytest, run by pytest-odoo only (two real cursors that commit; Odoo's
+# Plain pytest, run by pytest-odoo only (real cursors that commit; Odoo's
 # runner has no place for them): test_concurrency, test_handover_races,
-# test_soak_concurrent, test_subset_races.
+# test_soak_concurrent, test_subset_races, test_governed_rules_commits.
