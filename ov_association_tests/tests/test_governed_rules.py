@@ -11,7 +11,7 @@ import time
 from datetime import timedelta
 
 from odoo import fields
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
 from odoo.tests.common import new_test_user
 
@@ -186,6 +186,21 @@ class TestGovernedRules(ConformanceCase):
                     continue  # base.group_user reads it natively (contacts)
                 rows = Sa.with_user(bare).action_open_my_targets()
                 self.assertEqual(rows["res_model"], pair.actor_model)
+
+    def test_06_rule_arguments_checked_when_saved(self):
+        """A rule naming no installed pair, a kind its layer does not allow or
+        no group is refused when saved, naming what is wrong."""
+        model = self.env["ir.model"]._get("ov.test.target")
+        cases = {
+            "[('id', 'in', governed.reach('ov.sa_nothing'))]": "ov.sa_nothing is not a governed",
+            "[('id', 'in', governed.reach('ov.sa_test_target', kinds=['bogus']))]": "bogus",
+            "governed.only('ov.sa_test_target', 'base.no_such_group')": "base.no_such_group",
+        }
+        for domain, message in cases.items():
+            with self.subTest(domain=domain), self.assertRaisesRegex(ValidationError, message):
+                self.env["ir.rule"].create(
+                    {"name": "bad governed rule", "model_id": model.id, "domain_force": domain}
+                )
 
 
 @tagged("post_install", "-at_install", "ov_conformance")
