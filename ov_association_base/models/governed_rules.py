@@ -33,6 +33,19 @@ from . import schema_sql
 # menus): rules written with ``governed.only`` narrow to it, as for a member of
 # the pair's group. It can only narrow: nobody widens anything with it.
 CONTEXT_KEY = "ov_governed_only"
+MAX_ASKED_PAIRS = 100  # more names than any database has pairs
+
+
+def asked_pairs(value):
+    """The pairs a context value of ``ov_governed_only`` asks for: a name or a
+    list of names; anything else a client may send asks for none (the key can
+    only narrow, so ignoring it is safe) and keeps the rule cache's key
+    hashable."""
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, (list, tuple)) and len(value) <= MAX_ASKED_PAIRS:
+        return tuple(item for item in value if isinstance(item, str))
+    return ()
 
 
 class GovernedIds(SQL):
@@ -125,8 +138,7 @@ class GovernedRuleContext:
         """Whether this read asks for the user's reach through ``pair`` (the
         "My X" menus send ``ov_governed_only``)."""
         self._pair(pair)
-        value = self._env.context.get(CONTEXT_KEY)
-        return value == pair or (isinstance(value, (list, tuple)) and pair in value)
+        return pair in asked_pairs(self._env.context.get(CONTEXT_KEY))
 
     def only(self, pair, group, keep=None):
         """The domain of a global rule that narrows ``pair``'s target model to
@@ -172,6 +184,13 @@ class IrRule(models.Model):
     def _compute_domain(self, model_name, mode="read"):
         # The cached domain, its governed terms bound to this environment.
         return bind_rule_domain(super()._compute_domain(model_name, mode), self.env)
+
+    def _compute_domain_context_values(self):
+        # The key's value as the rule reads it (asked_pairs): hashable whatever
+        # a client sends, one cache entry per meaning.
+        keys = self._compute_domain_keys()
+        for key, value in zip(keys, super()._compute_domain_context_values(), strict=True):
+            yield asked_pairs(value) if key == CONTEXT_KEY else value
 
     def _compute_domain_keys(self):
         # The cached domain of a rule using governed.only depends on the key.

@@ -6,6 +6,7 @@ from . import test_adversarial_rpc
 from . import test_soak_model
 from . import test_migration_backfill
 from . import test_migration_cutover
+from . import test_migration_rules
 from . import test_migration_native
 from . import test_legacy_stamps
 from . import test_explain
@@ -34,6 +35,7 @@ from . import test_window_points
 from . import test_boundaries
 from . import test_conformance_tables
 from . import test_governed_rules
+from . import test_adversarial_governed_rules
 
 # Plain pytest, run by pytest-odoo only (real cursors that commit; Odoo's
 # runner has no place for them): test_concurrency, test_handover_races,
