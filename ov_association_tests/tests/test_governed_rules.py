@@ -202,6 +202,43 @@ class TestGovernedRules(ConformanceCase):
                     {"name": "bad governed rule", "model_id": model.id, "domain_force": domain}
                 )
 
+    def test_07_scope_and_kinds_in_a_rule_of_ones_own(self):
+        """An integrator's own rules: ``governed.scope`` gives what the user's
+        SAs govern (effective SA rows of SAs the user is an effective member
+        of), ``kinds`` filters the layer asked."""
+        for pair in self.pairs:
+            Sa = self.env[pair.sa_model]
+            first, *others = Sa._ov_allowed_kinds
+            with self.subTest(rule="scope and kinds", pair=pair.name):
+                in_scope = self.make_sa_row(pair, "active", kind=first)
+                other_kind = self.make_sa_row(pair, "active", kind=others[0]) if others else None
+                suspended = self.make_sa_row(pair, "suspended", kind=first)
+                elsewhere = self.make_sa_row(pair, "active", sa=self.other_sa, kind=first)
+                rows = [in_scope, suspended, elsewhere] + ([other_kind] if other_kind else [])
+                targets = Sa.browse([r.id for r in rows]).mapped(Sa._ov_target_field)
+                model = self.env["ir.model"]._get(Sa._ov_target_model())
+                rule = self.env["ir.rule"].create(
+                    {
+                        "name": "scope of my SAs",
+                        "model_id": model.id,
+                        "domain_force": (
+                            f"[('id', 'in', governed.scope('{pair.sa_model}', kinds=['{first}']))]"
+                        ),
+                    }
+                )
+                seen = self.visible(pair, self.member_user, targets)
+                target = in_scope[Sa._ov_target_field]
+                self.assertEqual(seen.ids, [target.id])
+                self.assertTrue(target.with_user(self.member_user).has_access("read"))
+                self.assertFalse(
+                    elsewhere[Sa._ov_target_field].with_user(self.member_user).has_access("read")
+                )
+                # The membership suspended, the SA governs nothing for the member.
+                self.membership.action_suspend()
+                self.assertFalse(self.visible(pair, self.member_user, targets))
+                self.membership.action_resume()
+                rule.unlink()
+
 
 @tagged("post_install", "-at_install", "ov_conformance")
 class TestGovernedRulesReachEnds(ConformanceCase):
