@@ -341,6 +341,8 @@ class TestGovernedRulesReachEnds(ConformanceCase):
         )
         for pair, target in extra.items():
             self.assertTrue(target.with_user(user).has_access("read"), pair.name)
+        # What the actor reaches it still sees, now as Odoo's rights say.
+        self.assertEqual(self.seen(user, rows), dict.fromkeys(rows, True))
 
     def test_window_end(self):
         """The clock alone ends reach: rows ending two seconds from now."""
