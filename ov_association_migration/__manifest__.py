@@ -2,7 +2,7 @@
     "name": "Association Governance: Migration Path",
     "summary": "Move legacy stamps onto association rows: classify, dry-run, backfill, "
     "verify parity, freeze or demote",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Governance",
     "website": "https://github.com/ov-association/ov_association",
     "author": "ov_association contributors",
@@ -15,6 +15,7 @@
         "security/ov_migration_rules.xml",
         "views/accept_wizard_views.xml",
         "views/ov_migration_plan_views.xml",
+        "views/plan_rules_views.xml",
         "views/menus.xml",
     ],
     "uninstall_hook": "uninstall_hook",

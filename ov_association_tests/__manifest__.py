@@ -13,6 +13,7 @@
         "security/ir.model.access.csv",
         "security/ov_test_target_rules.xml",
         "security/governed_only.xml",
+        "security/legacy_stamp_rule.xml",
         "views/ov_test_target_views.xml",
     ],
     "demo": ["demo/ov_migration_demo.xml"],

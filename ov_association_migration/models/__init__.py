@@ -6,8 +6,11 @@ from . import plan_cutover
 from . import plan_scope
 from . import plan_settings
 from . import plan_shape
+from . import plan_rules
+from . import rule_visibility
 from . import ov_migration_plan
 from . import ov_migration_rule
+from . import ov_migration_rule_replacement
 from . import ov_migration_plan_row
 from . import legacy_stamp_check
 from . import demoted_cache

@@ -75,6 +75,7 @@ class OvMigrationPlan(models.Model):
         "ov.migration.plan.scope",
         "ov.migration.plan.settings",
         "ov.migration.plan.shape",
+        "ov.migration.plan.rules",
         "ov.association.guard.mixin",
     ]
     _description = "Migration plan of a legacy governance stamp"
