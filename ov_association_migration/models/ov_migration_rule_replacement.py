@@ -1,5 +1,5 @@
 from odoo import fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from odoo.addons.ov_association_base import arguments
 
@@ -235,6 +235,17 @@ class OvMigrationRuleReplacement(models.Model):
         """
         self.plan_id._ov_check_manager()
         env = self.env
+        # A record rule decides what users of every company see: replacing one
+        # is Odoo's Settings right too, not a governance manager's alone (whose
+        # plan keeps to one company).
+        if not env.su and not env.user.has_group("base.group_system"):
+            raise AccessError(
+                env._(
+                    "Record rule %(rule)s: replacing a record rule also takes Odoo's "
+                    "Settings rights (Administration / Settings).",
+                    rule=self[:1].rule_name,
+                )
+            )
         for line in self:
             line._ov_check_open(("proposed", "differs", "verified", "accepted"))
             checked, differing = line._ov_visibility()
@@ -267,8 +278,9 @@ class OvMigrationRuleReplacement(models.Model):
                     )
                 )
             # sudo: the step writes the one rule its line names, with the
-            # domain it proposed, once visibility parity allowed it; the
-            # manager need not hold Odoo's Access Rights group.
+            # domain it proposed, once visibility parity allowed it (the
+            # manager holds Settings rights, checked above; ir.rule's own
+            # write right is Odoo's Access Rights group).
             line.rule_id.sudo().write({"domain_force": line.new_domain})
             if accepted:
                 why = env._(

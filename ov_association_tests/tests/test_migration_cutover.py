@@ -273,6 +273,11 @@ class TestMigrationCutover(MigrationCase):
             {
                 ("Saved filter", "ov.test.target.stamp_actor_id: My stamped targets"),
                 ("Record rule", "ov.test.target.stamp_actor_id: Own stamped targets"),
+                (
+                    "Record rule",
+                    "ov.test.target.stamp_actor_id: Test targets: stamped only (legacy, "
+                    'group "Test targets: stamped only (legacy)")',
+                ),
                 ("View", "ov.test.target.stamp_sa_id: Legacy stamp report"),
             },
         )

@@ -65,10 +65,10 @@ class TestMigrationRules(MigrationCase):
         cls.plan.action_dry_run()
         cls.plan.action_backfill()
         cls.plan.action_verify_parity()
-        # The legacy rule ships archived (see its file): switched on, it is live.
         cls.rule = cls.env.ref("ov_association_tests.rule_legacy_stamp_only")
-        cls.rule.active = True
         cls.legacy_group = group
+        # Replacing a record rule takes Settings rights besides governance.
+        cls.manager.write({"groups_id": [(4, cls.env.ref("base.group_system").id)]})
 
     def as_manager(self, records):
         return records.with_user(self.manager)
@@ -365,6 +365,13 @@ class TestMigrationRules(MigrationCase):
                     getattr(line.with_user(user), method)()
             with self.assertRaises(AccessError):
                 line.with_user(user).action_accept_differences("Mine")
+        self.assertEqual((self.rule.domain_force, line.state), (STAMP_DOMAIN, "proposed"))
+
+    def test_a_governance_manager_without_settings_rights_cannot_apply(self):
+        line = self.propose()
+        self.manager.write({"groups_id": [(3, self.env.ref("base.group_system").id)]})
+        with self.assertRaisesRegex(AccessError, "stamped only.*Settings rights"):
+            line.with_user(self.manager).action_apply()
         self.assertEqual((self.rule.domain_force, line.state), (STAMP_DOMAIN, "proposed"))
 
     def test_lines_are_written_by_the_steps_only(self):
