@@ -13,7 +13,8 @@ BENCH_GOVERNED ?= 0
 BENCH_REPEATS ?= 1000
 BENCH_CRON_ROWS ?= 100000
 BENCH_MIGRATION_SIZES ?= 1000000
-BENCH_SECTIONS ?= reads,explain,writes,handover,migration
+BENCH_SECTIONS ?= reads,explain,native,writes,handover,migration
+BENCH_OUTPUT ?= bench-results
 LOAD_SIZE ?= 1000000
 LOAD_FRACTION ?= 0.01
 LOAD_CLIENTS ?= 1,4,16
@@ -40,7 +41,7 @@ bench:
 	$(PYTHON) -m ovdev bench --sizes $(BENCH_SIZES) --fractions $(BENCH_FRACTIONS) \
 		--repeats $(BENCH_REPEATS) --cron-rows $(BENCH_CRON_ROWS) \
 		--migration-sizes $(BENCH_MIGRATION_SIZES) --sections $(BENCH_SECTIONS) \
-		--governed $(BENCH_GOVERNED) --output bench-results
+		--governed $(BENCH_GOVERNED) --output $(BENCH_OUTPUT)
 
 ## make load: Odoo with --workers on 127.0.0.1, N concurrent clients per workload, vs the stamp
 load:

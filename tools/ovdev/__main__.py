@@ -45,7 +45,7 @@ def main(argv=None):
     )
     bench.add_argument(
         "--sections",
-        default="reads,explain,writes,handover,migration",
+        default="reads,explain,native,writes,handover,migration",
         help="comma-separated sections to run",
     )
     bench.add_argument("--output", default="bench-results")
