@@ -85,6 +85,10 @@ def test_native(report):
     assert all(row["assoc median ms"] > 0 and row["stamp median ms"] > 0 for row in rows)
     [native] = [figures["native"] for figures in data["data"].values()]
     assert native["rows seen by A and by B"] == SIZE * FRACTION
+    rules = native["rules on the target"]
+    assert "ov_association_tests.rule_governed_only" in rules["A"]
+    [stamp_rule] = set(rules["B"]) - set(rules["A"])  # B's own: the legacy stamp
+    assert "stamp" in stamp_rule
     # web_search_read's page and count, search_count's count.
     assert len(native["A reach as an InitPlan"]) == 3
     assert all(native["A reach as an InitPlan"].values())

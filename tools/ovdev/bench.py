@@ -132,6 +132,8 @@ def _native_summary(report):
             f" {native['rows seen by A and by B']} rows; ORM cache invalidated before each"
             " call, the rule domain cache (ormcache) warm as in production"
         )
+        rules = native["rules on the target"]
+        print(f"{key}: native: rules on the target: A {rules['A']}, B {rules['B']}")
         initplans = native["A reach as an InitPlan"]
         print(
             f"{key}: native: A's reach is an InitPlan in {sum(initplans.values())} of the"

@@ -216,6 +216,23 @@ def _calls(env, users):
     return workloads, models
 
 
+def _rules(env, users):
+    """The rules on the target that apply to A and to B: the same (the global
+    governed rule is empty for B, outside its group), and for B the stamp
+    rule; the test addon's other group rules are for its own groups."""
+    applied = {
+        path: {
+            rule.get_external_id()[rule.id] or rule.name
+            for rule in env(user=user)["ir.rule"]._get_rules(TARGET_MODEL).sudo()
+        }
+        for path, user in users.items()
+    }
+    governed = "ov_association_tests.rule_governed_only"
+    assert governed in applied["A"] and STAMP_RULE in applied["B"], applied
+    assert applied["A"] == applied["B"] - {STAMP_RULE}, applied
+    return {path: sorted(names) for path, names in applied.items()}
+
+
 def _same_rows(models, expected):
     """A and B see exactly the same rows: as many, the same first page, the same set."""
     counts = {path: model.search_count([]) for path, model in models.items()}
@@ -298,6 +315,7 @@ def run(registry, dsn, size, fraction, repeats, key):
         env = api.Environment(cr, SUPERUSER_ID, {})
         users = {path: user.with_env(env) for path, user in users.items()}
         workloads, models = _calls(env, users)
+        rules = _rules(env, users)
         seen = _same_rows(models, reached)
         log(f"{key}: native: timing web_search_read and search_count as users A and B")
         timings = _time(env, workloads, repeats, random.Random(size + int(fraction * 1000)))
@@ -316,6 +334,7 @@ def run(registry, dsn, size, fraction, repeats, key):
         "plans": plans,
         "figures": {
             "rows seen by A and by B": seen,
+            "rules on the target": rules,
             "A seq scans of ov_test_target": seq_scans,
             "A reach as an InitPlan": initplans,
             "seq scan matters": size >= SEQ_SCAN_MATTERS_FROM,
