@@ -73,8 +73,9 @@ class OvActorAssociationMixin(models.AbstractModel):
         # replaces the predicates the planner had to match against a partial
         # index.
         _ensure_reach_column(cr, self._table)
-        # The index that "my targets" and check_governed scan alone; the
-        # reach window and kind ride along so no row is visited.
+        # The index that "my targets", check_governed and the governed rules
+        # scan alone; the reach window, kind and company (the reader's company
+        # rule) ride along so no row is visited.
         schema_sql.drop_index(cr, f"{self._table}_ov_reach_idx")  # before 18.0.1.1.0
         name = f"{self._table}_ov_reach_actor_idx"
         schema_sql.ensure_index(
@@ -82,7 +83,7 @@ class OvActorAssociationMixin(models.AbstractModel):
             name,
             SQL(
                 "CREATE INDEX %s ON %s (ov_reach_actor_id, ov_target_id) "
-                "INCLUDE (association_kind, ov_reach_from_us, ov_reach_to_us) "
+                "INCLUDE (association_kind, ov_reach_from_us, ov_reach_to_us, company_id) "
                 "WHERE ov_reach_actor_id IS NOT NULL",
                 SQL.identifier(name),
                 SQL.identifier(self._table),

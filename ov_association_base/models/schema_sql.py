@@ -61,7 +61,9 @@ def ensure_window_columns(cr, table):
 # record rules, whose domain Odoo caches). The statement's start, not the
 # transaction's (now()): a row created "now" by Python earlier in the same
 # transaction is inside its window for the next statement, as for the ORM.
-NOW_US = SQL("(EXTRACT(EPOCH FROM statement_timestamp()) * 1000000)::bigint")
+# A scalar subquery, so that it is worked out once per statement (an InitPlan),
+# not twice for every row it is compared with.
+NOW_US = SQL("(SELECT (EXTRACT(EPOCH FROM statement_timestamp()) * 1000000)::bigint)")
 
 
 def epoch_us(moment):

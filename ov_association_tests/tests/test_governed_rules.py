@@ -239,6 +239,24 @@ class TestGovernedRules(ConformanceCase):
                 self.membership.action_resume()
                 rule.unlink()
 
+    def test_08_held_records_checked_in_one_query(self):
+        """Odoo's check of records it holds (check_access, _filtered_access)
+        asks the database once for all of them, not once per record."""
+        for pair in self.pairs:
+            with self.subTest(rule="held records checked at once", pair=pair.name):
+                member, actor = self.members[pair]
+                fixtures = [self.fixture(pair, actor) for _ in range(3)]
+                held = self.env[self.env[pair.sa_model]._ov_target_model()].browse(
+                    [target.id for fixture in fixtures for target in fixture[:3]]
+                )
+                held.with_user(member)._filtered_access("read")  # warm the rule cache
+                self.env.flush_all()
+                before = self.env.cr.sql_log_count
+                allowed = held.with_user(member)._filtered_access("read")
+                queries = self.env.cr.sql_log_count - before
+                self.assertEqual(set(allowed.ids), {fixture[0].id for fixture in fixtures})
+                self.assertLessEqual(queries, 2, f"{queries} queries for {len(held)} records")
+
 
 @tagged("post_install", "-at_install", "ov_conformance")
 class TestGovernedRulesReachEnds(ConformanceCase):

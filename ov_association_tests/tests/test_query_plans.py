@@ -60,7 +60,8 @@ class TestQueryPlans(ConformanceCase):
             with self.subTest(pair=pair.name):
                 for _i in range(3):
                     self.make_actor_row(pair, "active")
-                self.env.cr.execute(f'DROP INDEX IF EXISTS "{Actor._table}__actor_id_index"')
+                for column in ("actor_id", "company_id"):
+                    self.env.cr.execute(f'DROP INDEX IF EXISTS "{Actor._table}__{column}_index"')
                 # The rule of "My X", which the context key asks for.
                 Target = self.env[Sa._ov_target_model()].with_user(self.member_user)
                 Target = Target.with_context(ov_governed_only=pair.sa_model)
