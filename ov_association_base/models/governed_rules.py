@@ -246,18 +246,8 @@ class OvGovernedRuleMixin(models.AbstractModel):
                 user.id,
             ),
             actor_model._ov_window_sql(table, schema_sql.NOW_US),
-            self._ov_rule_company_sql(table),
         ]
-        if kinds:
-            conditions.append(
-                SQL("%s IN %s", SQL.identifier(table, "association_kind"), tuple(kinds))
-            )
-        rows = SQL(
-            "(SELECT %s FROM %s WHERE %s)",
-            SQL.identifier(table, "ov_target_id"),
-            SQL.identifier(table),
-            SQL(" AND ").join(conditions),
-        )
+        rows = self._ov_rule_rows(table, "ov_target_id", conditions, kinds)
         return self._ov_rule_flushed(actor_model, self._ov_expand_target_query(rows))
 
     def _ov_rule_scope_sql(self, user, kinds):
@@ -273,25 +263,27 @@ class OvGovernedRuleMixin(models.AbstractModel):
         conditions = [
             SQL("%s IN %s", SQL.identifier(table, "sa_id"), member_sas),
             self._ov_effective_sql(table, schema_sql.NOW_US),
-            self._ov_rule_company_sql(table),
+        ]
+        rows = self._ov_rule_rows(table, self._ov_target_field, conditions, kinds)
+        return self._ov_rule_flushed(None, self._ov_expand_target_query(rows))
+
+    def _ov_rule_rows(self, table, column, conditions, kinds):
+        """``(SELECT column FROM table WHERE conditions)``, within the reader's
+        companies (the association tables' company rule, inside the SQL as in
+        every governed read, DESIGN §5) and of ``kinds`` if given."""
+        conditions = [
+            *conditions,
+            SQL("%s = ANY(%s)", SQL.identifier(table, "company_id"), list(self.env.companies.ids)),
         ]
         if kinds:
             conditions.append(
                 SQL("%s IN %s", SQL.identifier(table, "association_kind"), tuple(kinds))
             )
-        rows = SQL(
+        return SQL(
             "(SELECT %s FROM %s WHERE %s)",
-            SQL.identifier(table, self._ov_target_field),
+            SQL.identifier(table, column),
             SQL.identifier(table),
             SQL(" AND ").join(conditions),
-        )
-        return self._ov_rule_flushed(None, self._ov_expand_target_query(rows))
-
-    def _ov_rule_company_sql(self, table):
-        # The association tables' company rule (company_id in company_ids),
-        # inside the SQL as in every governed read (DESIGN §5).
-        return SQL(
-            "%s = ANY(%s)", SQL.identifier(table, "company_id"), list(self.env.companies.ids)
         )
 
     def _ov_rule_flushed(self, actor_model, subquery):

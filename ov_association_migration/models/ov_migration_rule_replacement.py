@@ -1,9 +1,7 @@
 from odoo import fields, models
 from odoo.exceptions import AccessError, UserError
 
-from odoo.addons.ov_association_base import arguments
-
-from .plan_line import STEP_KEY, STEP_MARKER
+from .plan_line import STEP_KEY, STEP_MARKER, accepted_reason
 from .plan_rules import RULE_STEP_STATES
 
 STATES = [
@@ -179,19 +177,17 @@ class OvMigrationRuleReplacement(models.Model):
         """Accept the visibility differences verified, with a reason (audited),
         as a plan accepts its parity differences."""
         self.plan_id._ov_check_manager()
-        try:
-            reason = arguments.reason(reason) or ""  # a text within the log's limit
-        except arguments.ArgumentError as error:
-            reason = error
-        if not isinstance(reason, str) or not reason.strip():
-            raise UserError(
+        reason = accepted_reason(
+            reason,
+            lambda error: UserError(
                 self.env._(
                     "Record rule %(rule)s: accepting what its replacement changes needs a "
                     "reason, a text the audit log keeps%(error)s.",
                     rule=self[:1].rule_name,
-                    error=f": {reason}" if reason else "",
+                    error=error,
                 )
-            )
+            ),
+        )
         for line in self:
             line._ov_check_open(("differs",))
             checked, differing = line._ov_visibility()

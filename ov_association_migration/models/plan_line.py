@@ -1,10 +1,25 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.ov_association_base import arguments
+
 # Context value that lets a plan's steps write what they alone write. It is
 # an object, so no RPC context (JSON) can carry it.
 STEP_MARKER = object()
 STEP_KEY = "ov_migration_step"
+
+
+def accepted_reason(reason, refusal):
+    """``reason`` for accepting differences, as the audit log keeps it; a
+    missing, empty or oversized one raises ``refusal(detail)`` (a UserError
+    naming what is accepted, ``detail`` saying what is wrong, or empty)."""
+    try:
+        reason = arguments.reason(reason) or ""  # a text within the log's limit
+    except arguments.ArgumentError as error:
+        raise refusal(f": {error}") from None
+    if not isinstance(reason, str) or not reason.strip():
+        raise refusal("")
+    return reason
 
 
 def refuse_company(records, vals_list):

@@ -3,10 +3,10 @@ import logging
 from odoo import fields, models
 from odoo.exceptions import UserError
 
-from odoo.addons.ov_association_base import arguments
 from odoo.addons.ov_association_base.models import schema_sql
 
 from ..sql import backfill, classify, dry_run, parity
+from .plan_line import accepted_reason
 
 _logger = logging.getLogger(__name__)
 
@@ -327,19 +327,17 @@ class OvMigrationPlanSteps(models.AbstractModel):
         """Accept the reported parity differences, with a reason (audited);
         without one the call is refused by name, not with a TypeError."""
         self._ov_check_manager()
-        try:
-            reason = arguments.reason(reason) or ""  # a text within the log's limit
-        except arguments.ArgumentError as error:
-            reason = error
-        if not isinstance(reason, str) or not reason.strip():
-            raise UserError(
+        reason = accepted_reason(
+            reason,
+            lambda error: UserError(
                 self.env._(
                     "Migration plan %(plan)s: accepting its parity differences needs a "
                     "reason, a text the audit log keeps%(error)s.",
                     plan=self[:1].name,
-                    error=f": {reason}" if reason else "",
+                    error=error,
                 )
-            )
+            ),
+        )
         for plan in self:
             if plan.state != "backfilled" or not plan.parity_date:
                 raise UserError(
