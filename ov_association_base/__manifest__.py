@@ -1,14 +1,14 @@
 {
     "name": "Association Governance Base",
     "summary": "Governance scopes, actors, memberships and the association mixins",
-    "version": "18.0.1.7.0",
+    "version": "18.0.2.0.0",
     "category": "Governance",
     "website": "https://github.com/ov-association/ov_association",
     "author": "ov_association contributors",
     "maintainers": ["ov-association"],
     "license": "AGPL-3",
     "development_status": "Alpha",
-    "depends": ["base", "mail"],
+    "depends": ["base"],
     "data": [
         "security/ov_association_groups.xml",
         "security/ir.model.access.csv",
@@ -19,15 +19,8 @@
         "views/ov_actor_views.xml",
         "views/ov_sa_membership_views.xml",
         "views/ov_association_event_views.xml",
-        "views/governance_report_views.xml",
-        "views/res_config_settings_views.xml",
         "views/menus.xml",
     ],
-    "assets": {
-        "web.assets_backend": [
-            "ov_association_base/static/src/summary_buttons/*",
-        ],
-    },
     "demo": ["demo/ov_association_demo.xml"],
     "uninstall_hook": "uninstall_hook",
 }

@@ -5,7 +5,7 @@ message that names the argument; the models turn it into a ``UserError``. RPC
 callers send JSON or XML-RPC values, so anything may arrive: a boolean where
 an id is expected, a nested list where kinds are, text where a number is.
 
-Sizes are limited too (DESIGN §5): a public argument larger than its limit
+Sizes are limited too (docs/design.md §5): a public argument larger than its limit
 is refused before any work, by the ORM methods and the ``/ov/v1/*`` routes
 alike, so one call cannot hold a worker for seconds or its memory for
 gigabytes. The limits are the constants below, and only here.

@@ -12,8 +12,10 @@ STATES = (
     ("revoked", "Revoked"),
 )
 TERMINAL_STATES = frozenset({"expired", "revoked"})
-# States from which a row may still become (or be) active.
-LIVE_STATES = ("draft", "active", "suspended")
+# Not ended: states from which a row may still become (or be) active.
+OPEN_STATES = ("draft", "active", "suspended")
+# Activated and not ended: the rows a handover or a window change acts on.
+RUNNING_STATES = ("active", "suspended")
 
 # (from state, to state) -> name of the public method that performs it.
 TRANSITIONS = {

@@ -2,7 +2,7 @@ from .sql import cutover
 
 
 def uninstall_hook(env):
-    """Leave no trigger or function of any plan behind (DESIGN §6).
+    """Leave no trigger or function of any plan behind (docs/design.md §6).
 
     Associations, their events and the legacy columns stay: they are the
     migration's result, not this addon's. Odoo then drops the plan tables.

@@ -1,4 +1,4 @@
-"""The benchmark's statistics and report (DESIGN §4, issue "Performance")."""
+"""The benchmark's statistics and report (docs/design.md §4, issue "Performance")."""
 
 import math
 

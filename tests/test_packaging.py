@@ -1,4 +1,4 @@
-"""Addon layout and packaging, the OCA 18.0 way (DESIGN §2)."""
+"""Addon layout and packaging, the OCA 18.0 way (docs/design.md §2)."""
 
 import os
 import re
@@ -14,18 +14,36 @@ try:
 except ImportError:  # Python 3.10
     import tomli as tomllib
 
+# Each addon's dependencies (docs/design.md §2): the base on ``base`` alone,
+# each capability on the base or on the capability it builds on, the pairs on
+# the base and their native app. A new addon is added here.
 EXPECTED_DEPENDS = {
-    "ov_association_base": {"base", "mail"},
+    "ov_association_base": {"base"},
+    "ov_association_history": {"ov_association_base"},
+    "ov_association_explain": {"ov_association_history"},
+    "ov_association_api": {"ov_association_explain"},
+    "ov_association_handover": {"ov_association_base"},
+    "ov_association_cockpit": {"ov_association_base", "mail"},
+    "ov_association_migration": {"ov_association_base"},
     "ov_sa_sale_order": {"ov_association_base", "sale"},
     "ov_sa_customer": {"ov_association_base"},
     "ov_sa_location": {"ov_association_base", "stock"},
-    "ov_association_migration": {"ov_association_base"},
-    "ov_association_tests": {"ov_association_base", "ov_association_migration"},
+    "ov_association_tests": {"ov_association_base"},
+    "ov_association_tests_full": {
+        "ov_association_tests",
+        "ov_association_api",
+        "ov_association_handover",
+        "ov_association_cockpit",
+        "ov_association_migration",
+    },
 }
 
 
-def test_the_six_addons_are_there():
-    assert set(repo_addons()) == set(EXPECTED_DEPENDS)
+def test_every_addon_is_listed():
+    missing = set(repo_addons()) - set(EXPECTED_DEPENDS)
+    gone = set(EXPECTED_DEPENDS) - set(repo_addons())
+    assert not missing, f"add {sorted(missing)} to EXPECTED_DEPENDS in tests/test_packaging.py"
+    assert not gone, f"remove {sorted(gone)} from EXPECTED_DEPENDS in tests/test_packaging.py"
 
 
 @pytest.mark.parametrize("addon", sorted(EXPECTED_DEPENDS))

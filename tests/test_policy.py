@@ -1,4 +1,4 @@
-"""The contract's rule tables (DESIGN §3) and the declaration checker."""
+"""The contract's rule tables (docs/design.md §3) and the declaration checker."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""The soak's reference model states the contract (DESIGN §3-§4) as intended.
+"""The soak's reference model states the contract (docs/design.md §3-§4) as intended.
 
 The odoo tier compares the real library with this model after every step, so
 the model's own rules are pinned here, without Odoo.
@@ -32,7 +32,7 @@ def test_policy_states_the_tables_as_written_out(policy):
     """The library's own tables equal the contract's, written out by hand."""
     assert dict(policy.TRANSITIONS) == contract.TRANSITIONS
     assert set(policy.TERMINAL_STATES) == contract.TERMINAL_STATES
-    assert set(policy.LIVE_STATES) == contract.LIVE_STATES
+    assert set(policy.OPEN_STATES) == contract.OPEN_STATES
     assert tuple(value for value, _label in policy.STATES) == contract.STATES
     assert tuple(value for value, _label in policy.KINDS) == contract.KINDS
     assert {k: set(v) for k, v in policy.ACTOR_KINDS_ADMITTED.items()} == {

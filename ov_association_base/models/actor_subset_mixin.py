@@ -10,7 +10,7 @@ HANDOVER = object()
 
 
 class OvAssociationActorSubsetMixin(models.AbstractModel):
-    """The actor ⊆ SA rule (DESIGN §3 "Actor ⊆ SA").
+    """The actor ⊆ SA rule (docs/design.md §3 "Actor ⊆ SA").
 
     An actor row hangs off one SA row (``_ov_parent_field``); it needs an
     effective membership of its actor in the parent's SA, lies inside the
@@ -29,8 +29,6 @@ class OvAssociationActorSubsetMixin(models.AbstractModel):
         "ov_target_id",
         "ov_parent_state",
         "ov_holder_live",
-        "reassigned_from_id",
-        "reassigned_to_id",
     )
 
     actor_id = fields.Many2one(

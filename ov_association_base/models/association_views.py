@@ -34,31 +34,15 @@ class OvAssociationViewsMixin(models.AbstractModel):
             attrs["context"] = repr(context)
         return E.button(**attrs)
 
-    def _ov_handover_buttons(self, visible_states=("active", "suspended")):
-        """The handovers this layer offers (DESIGN §6), as wizard buttons."""
-        wizard = "ov_association_base.ov_association_handover_wizard_action"
-        operations = []
-        if hasattr(self, "action_reassign"):
-            operations.append(("reassign", self.env._("Reassign")))
-        if hasattr(self, "action_transfer"):
-            operations.append(("transfer", self.env._("Transfer")))
-        if hasattr(self, "action_change_window"):
-            operations.append(("window", self.env._("Change window")))
-        return [
-            self._ov_wizard_button(
-                wizard, label, visible_states, context={"default_operation": operation}
-            )
-            for operation, label in operations
-        ]
-
-    @api.model
-    def _get_default_form_view(self):
+    def _ov_form_header_buttons(self):
+        """The form header's buttons: the transitions and the kind change.
+        A capability addon appends its own (handovers)."""
         reason = "ov_association_base.ov_association_reason_wizard_action"
-        header = E.header(
+        return [
             E.button(
                 name="action_activate",
                 type="object",
-                string="Activate",
+                string=self.env._("Activate"),
                 invisible="state != 'draft'",
                 groups=MANAGER,
                 **{"class": "btn-primary"},
@@ -66,20 +50,51 @@ class OvAssociationViewsMixin(models.AbstractModel):
             E.button(
                 name="action_resume",
                 type="object",
-                string="Resume",
+                string=self.env._("Resume"),
                 invisible="state != 'suspended'",
                 groups=MANAGER,
                 **{"class": "btn-primary"},
             ),
-            self._ov_wizard_button(reason, "Suspend", ("active",), "suspend"),
-            self._ov_wizard_button(reason, "Expire", ("active", "suspended"), "expire"),
-            self._ov_wizard_button(reason, "Revoke", ("draft", "active", "suspended"), "revoke"),
+            self._ov_wizard_button(reason, self.env._("Suspend"), ("active",), "suspend"),
+            self._ov_wizard_button(reason, self.env._("Expire"), ("active", "suspended"), "expire"),
+            self._ov_wizard_button(
+                reason, self.env._("Revoke"), ("draft", "active", "suspended"), "revoke"
+            ),
             self._ov_wizard_button(
                 "ov_association_base.ov_association_kind_wizard_action",
-                "Change kind",
+                self.env._("Change kind"),
                 ("active", "suspended"),
             ),
-            *self._ov_handover_buttons(),
+        ]
+
+    def _ov_form_stat_buttons(self):
+        """The buttons of the form's button box: the governed record. A
+        capability addon appends its own (the rows of a handover)."""
+        if not hasattr(self, "action_open_target"):
+            return []
+        return [
+            E.button(
+                name="action_open_target",
+                type="object",
+                string=self.env._("Record"),
+                icon="fa-external-link",
+                **{"class": "oe_stat_button"},
+            )
+        ]
+
+    def _ov_form_pages(self):
+        """The form's notebook pages; a capability addon appends its own
+        (the cockpit's *History*). No notebook when there is none."""
+        return []
+
+    def _ov_list_header_buttons(self):
+        """Buttons on the selected rows of the list (a capability's)."""
+        return []
+
+    @api.model
+    def _get_default_form_view(self):
+        header = E.header(
+            *self._ov_form_header_buttons(),
             E.field(
                 name="state",
                 widget="statusbar",
@@ -102,53 +117,12 @@ class OvAssociationViewsMixin(models.AbstractModel):
             E.field(name="is_effective"),
             E.field(name="company_id", groups="base.group_multi_company"),
         ]
-        box = E.div({"class": "oe_button_box", "name": "button_box"})
-        if "reassigned_from_id" in self._fields:
-            for name, label, icon in (
-                ("from", self.env._("Handed over from"), "fa-arrow-left"),
-                ("to", self.env._("Handed over to"), "fa-arrow-right"),
-            ):
-                box.append(E.field(name=f"reassigned_{name}_id", invisible="1"))
-                box.append(
-                    E.button(
-                        name=f"action_open_handed_over_{name}",
-                        type="object",
-                        string=label,
-                        icon=icon,
-                        invisible=f"not reassigned_{name}_id",
-                        **{"class": "oe_stat_button"},
-                    )
-                )
-        if hasattr(self, "action_open_target"):
-            box.append(
-                E.button(
-                    name="action_open_target",
-                    type="object",
-                    string="Record",
-                    icon="fa-external-link",
-                    **{"class": "oe_stat_button"},
-                )
-            )
-        return E.form(
-            header,
-            E.sheet(
-                box,
-                E.group(E.group(*main), E.group(*window)),
-                E.notebook(
-                    E.page(
-                        E.field(
-                            E.list(*history_columns()),
-                            name="ov_event_ids",
-                            readonly="1",
-                            nolabel="1",
-                        ),
-                        string="History",
-                        name="history",
-                        groups=MANAGER,
-                    )
-                ),
-            ),
-        )
+        box = E.div({"class": "oe_button_box", "name": "button_box"}, *self._ov_form_stat_buttons())
+        sheet = E.sheet(box, E.group(E.group(*main), E.group(*window)))
+        pages = self._ov_form_pages()
+        if pages:
+            sheet.append(E.notebook(*pages))
+        return E.form(header, sheet)
 
     def _ov_list_fields(self):
         """The view fields as list columns, with the currency of monetary ones."""
@@ -166,12 +140,14 @@ class OvAssociationViewsMixin(models.AbstractModel):
         if hasattr(self, "action_open_target"):
             extra.append(
                 E.button(
-                    name="action_open_target", type="object", string="Open", icon="fa-external-link"
+                    name="action_open_target",
+                    type="object",
+                    string=self.env._("Open"),
+                    icon="fa-external-link",
                 )
             )
         return E.list(
-            # Shown on selected rows: the handovers work on many rows at once.
-            E.header(*self._ov_handover_buttons(visible_states=None)),
+            E.header(*self._ov_list_header_buttons()),
             *self._ov_list_fields(),
             E.field(name="association_kind"),
             E.field(name="date_from", optional="show"),
@@ -196,36 +172,38 @@ class OvAssociationViewsMixin(models.AbstractModel):
             E.field(name="association_kind"),
             E.filter(
                 name="effective",
-                string="Effective",
+                string=self.env._("Effective"),
                 domain="[('is_effective', '=', True)]",
             ),
-            E.filter(name="draft", string="Draft", domain="[('state', '=', 'draft')]"),
+            E.filter(name="draft", string=self.env._("Draft"), domain="[('state', '=', 'draft')]"),
             E.filter(
                 name="suspended",
-                string="Suspended",
+                string=self.env._("Suspended"),
                 domain="[('state', '=', 'suspended')]",
             ),
             E.filter(
                 name="ended",
-                string="Ended",
+                string=self.env._("Ended"),
                 domain="[('state', 'in', ('expired', 'revoked'))]",
             ),
             E.separator(),
-            *expiring_filters(),
+            *expiring_filters(self.env),
             E.group(
-                E.filter(name="group_state", string="State", context="{'group_by': 'state'}"),
+                E.filter(
+                    name="group_state", string=self.env._("State"), context="{'group_by': 'state'}"
+                ),
                 E.filter(
                     name="group_kind",
-                    string="Kind",
+                    string=self.env._("Kind"),
                     context="{'group_by': 'association_kind'}",
                 ),
                 E.filter(
                     name="group_end",
-                    string="End of window",
+                    string=self.env._("End of window"),
                     context="{'group_by': 'date_to:week'}",
                 ),
                 expand="0",
-                string="Group By",
+                string=self.env._("Group By"),
             ),
         )
 
@@ -250,28 +228,12 @@ class OvAssociationViewsMixin(models.AbstractModel):
         )
 
 
-def history_columns():
-    """The columns of a row's *History*: the audit log, newest first."""
-    return [
-        E.field(name="date"),
-        E.field(name="event"),
-        E.field(name="old_state", optional="show"),
-        E.field(name="new_state"),
-        E.field(name="old_kind", optional="hide"),
-        E.field(name="new_kind", optional="show"),
-        E.field(name="old_value", optional="show", string="Before"),
-        E.field(name="new_value", optional="show", string="After"),
-        E.field(name="reason"),
-        E.field(name="user_id"),
-    ]
-
-
-def expiring_filters():
+def expiring_filters(env):
     """*Expiring soon*: live rows whose window ends within 7 or 30 days."""
     return [
         E.filter(
             name=f"expiring_{days}",
-            string=f"Ending within {days} days",
+            string=env._("Ending within %(days)s days", days=days),
             domain=(
                 "[('state', 'in', ('active', 'suspended')),"
                 " ('date_to', '>=', context_today().strftime('%Y-%m-%d')),"

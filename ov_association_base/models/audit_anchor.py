@@ -1,4 +1,4 @@
-"""Anchors: the audit chain's head, published outside the database (DESIGN §5).
+"""Anchors: the audit chain's head, published outside the database (docs/design.md §5).
 
 When ``ov_association_audit_anchor_file`` names a file in the Odoo
 configuration, every seal that chained events appends one line to it once

@@ -37,7 +37,7 @@ from odoo.tools import SQL, config
 
 TABLE = "ov_association_event"
 GENESIS = "0" * 64
-# The Odoo configuration option that holds the chain's key (DESIGN §5).
+# The Odoo configuration option that holds the chain's key (docs/design.md §5).
 KEY_OPTION = "ov_association_audit_key"
 # Shorter keys could be found by trying: the hashes and contents are in the
 # database an attacker reads.

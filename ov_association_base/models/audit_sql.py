@@ -68,7 +68,7 @@ BEGIN
 END $$;
 """
 
-# Actor rows cache their parent's target and state (DESIGN §4 "allowed
+# Actor rows cache their parent's target and state (docs/design.md §4 "allowed
 # cache"): filled on insert, followed on every change of the parent.
 # The insert trigger of each actor table is generated with static SQL (see
 # install_parent_cache): PL/pgSQL then plans its lookup once per session,

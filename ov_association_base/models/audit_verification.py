@@ -1,4 +1,4 @@
-"""Sealing and verifying the audit log (DESIGN §5).
+"""Sealing and verifying the audit log (docs/design.md §5).
 
 Verification is a system administrator's action: the chain runs through the
 events of every company, so its answer (how many events, which one was
@@ -96,7 +96,7 @@ class OvAssociationEventVerification(models.Model):
         """Seal what is not sealed yet, then check the whole chain.
 
         System administrators only: the chain runs through every company's
-        events (DESIGN §5). Returns a JSON-able dict (no None, so XML-RPC
+        events (docs/design.md §5). Returns a JSON-able dict (no None, so XML-RPC
         sends it):
 
         * ``ok``: no broken link and no contradicted anchor;

@@ -4,7 +4,7 @@ from . import audit_sql
 
 
 class OvAssociationDeletionMixin(models.AbstractModel):
-    """Declared behaviour when the governed record is deleted (DESIGN §3).
+    """Declared behaviour when the governed record is deleted (docs/design.md §3).
 
     ``_ov_deletion_policy`` is one of ``dependent``, ``optional``,
     ``restricted``; the Many2one named by ``_ov_target_field`` must match it

@@ -4,7 +4,7 @@ from .governed_rules import CONTEXT_KEY
 
 
 class OvMyTargetsMixin(models.AbstractModel):
-    """The "My X" menus (DESIGN §4): x's own views, restricted to the user's reach.
+    """The "My X" menus (docs/design.md §4): x's own views, restricted to the user's reach.
 
     An SA-layer model declares::
 

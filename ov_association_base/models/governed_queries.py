@@ -17,7 +17,7 @@ def _records_to_ids(self, value, *args, **kwargs):
 
 
 class OvGovernedQueryMixin(models.AbstractModel):
-    """The governed-query API of an SA-layer model (DESIGN §4).
+    """The governed-query API of an SA-layer model (docs/design.md §4).
 
     Governed reads start from the association tables, as SQL subqueries
     (never Python id lists), and join the governed class only once the
@@ -56,15 +56,12 @@ class OvGovernedQueryMixin(models.AbstractModel):
         SA's effective rows. ``kinds`` (a list, already validated) filters on
         the layer queried; ``target_id`` keeps only that record's own
         association rows. Use it as ``('id', 'in', query)`` on the target
-        model. Written directly in SQL: it is on every governed read. With
-        ``at`` (a validated past moment), the same as of then, rebuilt from
-        the audit log (``governed_history``).
+        model. Written directly in SQL: it is on every governed read. ``at``
+        (a past moment, see ``_ov_moment``) is answered by
+        ``ov_association_history``.
         """
         if at:
-            return self._ov_expand_target_query(
-                self._ov_target_query_at(at, actor=actor, sa=sa, kinds=kinds, target_id=target_id),
-                at=at,
-            )
+            raise UserError(self._ov_history_missing())
         now = fields.Datetime.now()
         cached = self._ov_cached_target_query(actor, sa, kinds, target_id, now)
         if cached is not None:
@@ -134,7 +131,7 @@ class OvGovernedQueryMixin(models.AbstractModel):
         does). The one boundary of every collection read, live or as of a
         moment, literal or plan-cached, superuser included: an association
         row of company A on a company-less parent must not make a company-B
-        child reachable (DESIGN §5, governed queries keep to the reader's
+        child reachable (docs/design.md §5, governed queries keep to the reader's
         companies), and every read must give the same answer for it."""
         return SQL(
             "(%s IS NULL OR %s = ANY(%s))",
@@ -172,6 +169,21 @@ class OvGovernedQueryMixin(models.AbstractModel):
             raise UserError(
                 self.env._("%(model)s: %(error)s", model=self._description, error=error)
             ) from None
+
+    def _ov_moment(self, at):
+        """``at`` validated: None, the live answer. A past moment is answered
+        by ``ov_association_history`` (which overrides this); without it, a
+        caller who asks for one is told so, never given today's answer."""
+        at = self._ov_argument(arguments.moment, "at", at)
+        if at is not None:
+            raise UserError(self._ov_history_missing())
+        return at
+
+    def _ov_history_missing(self):
+        return self.env._(
+            "at: answers as of a past moment need the addon ov_association_history, "
+            "which is not installed in this database."
+        )
 
     def _ov_query_kinds(self, kinds, actor_layer):
         """Validated kinds of the layer the query reads."""

@@ -1,4 +1,4 @@
-"""Governed record rules (DESIGN §4): a record rule's domain asks the association.
+"""Governed record rules (docs/design.md §4): a record rule's domain asks the association.
 
 A record rule on any model may call ``governed`` in its domain::
 
@@ -150,7 +150,7 @@ class GovernedRuleContext:
 
     def reach(self, pair, kinds=None):
         """Ids of the records of ``pair``'s target model that the user's actor
-        reaches (effective actor rows, DESIGN §3), with ``kinds`` of the actor
+        reaches (effective actor rows, docs/design.md §3), with ``kinds`` of the actor
         layer if given."""
         return GovernedIds(
             self._pair(pair)._ov_rule_reach_sql(self._env.user, self._kinds(pair, kinds, True))
@@ -270,7 +270,7 @@ class OvGovernedRuleMixin(models.AbstractModel):
     def _ov_rule_rows(self, table, column, conditions, kinds):
         """``(SELECT column FROM table WHERE conditions)``, within the reader's
         companies (the association tables' company rule, inside the SQL as in
-        every governed read, DESIGN §5) and of ``kinds`` if given."""
+        every governed read, docs/design.md §5) and of ``kinds`` if given."""
         conditions = [
             *conditions,
             SQL("%s = ANY(%s)", SQL.identifier(table, "company_id"), list(self.env.companies.ids)),

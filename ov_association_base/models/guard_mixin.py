@@ -12,7 +12,7 @@ SYSTEM_WRITE_KEY = "ov_association_system_write"
 
 
 class OvAssociationGuardMixin(models.AbstractModel):
-    """The guarantees every model of the library has, from this one place (DESIGN §5).
+    """The guarantees every model of the library has, from this one place (docs/design.md §5).
 
     Every concrete ``ov.*`` model, in every addon of the library, inherits
     this mixin (``test_library_guarantees`` checks it, and the adversarial
@@ -38,7 +38,7 @@ class OvAssociationGuardMixin(models.AbstractModel):
       value fetched once as superuser (a many2one's display name, which
       Odoo's web client always reads as superuser) showed through them.
     * ``onchange`` takes only records its caller may read: the values it is
-      given name nothing the caller could not see (DESIGN §5).
+      given name nothing the caller could not see (docs/design.md §5).
     * Derived fields (stored computes and related fields, such as
       ``company_id``, and the fields listed in ``_ov_system_fields``) are
       written only by the library itself, never by a caller, at creation or

@@ -9,7 +9,7 @@ class IrHttp(models.AbstractModel):
 
     @classmethod
     def _pre_dispatch(cls, rule, args):
-        """Name the request's user to the audit triggers (DESIGN §5).
+        """Name the request's user to the audit triggers (docs/design.md §5).
 
         A governed record deleted through the web client cascades to its
         association rows in the database, where no Python runs: the delete

@@ -9,7 +9,7 @@ from . import schema_sql
 
 
 class OvAssociationKindMixin(models.AbstractModel):
-    """Explicit, validated and audited ``association_kind`` (DESIGN §3 Kinds).
+    """Explicit, validated and audited ``association_kind`` (docs/design.md §3 Kinds).
 
     Configure with ``_ov_allowed_kinds`` and ``_ov_exclusive_kinds``. Extend
     the kinds with ``selection_add`` (and ``ondelete``) on the concrete model.

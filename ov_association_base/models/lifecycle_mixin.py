@@ -22,7 +22,7 @@ class EventDate:
 class OvAssociationLifecycleMixin(models.AbstractModel):
     """State machine, effective window and audit of a governed row.
 
-    Transitions are the only way to change ``state`` (DESIGN §3 Lifecycle);
+    Transitions are the only way to change ``state`` (docs/design.md §3 Lifecycle);
     every creation, transition and deletion leaves one ``ov.association.event``.
     """
 
@@ -33,7 +33,7 @@ class OvAssociationLifecycleMixin(models.AbstractModel):
 
     # Fields only the lifecycle code may write, whatever the row's state.
     # The handover links (handover_links) are written by the handovers alone.
-    _ov_system_fields = ("state", "reassigned_from_id", "reassigned_to_id")
+    _ov_system_fields = ("state",)
 
     # Odoo reflects (and so translates and displays) only list selections.
     state = fields.Selection(
@@ -92,14 +92,14 @@ class OvAssociationLifecycleMixin(models.AbstractModel):
     # Effectiveness
     # ------------------------------------------------------------------
     def _ov_effective_sql(self, alias, now):
-        """The single definition of "effective" (DESIGN §3): live and in window.
+        """The single definition of "effective" (docs/design.md §3): live and in window.
 
         ``is_effective``, the governed queries and the membership checks all
         use it (or, for a governed query, its two halves).
         """
-        return SQL("%s AND %s", self._ov_live_sql(alias), self._ov_window_sql(alias, now))
+        return SQL("%s AND %s", self._ov_granting_sql(alias), self._ov_window_sql(alias, now))
 
-    def _ov_live_sql(self, alias):
+    def _ov_granting_sql(self, alias):
         """Override to add layer conditions; this one is the row's own state.
 
         Written as the partial indexes expect it (``state = 'active'``).
@@ -160,13 +160,19 @@ class OvAssociationLifecycleMixin(models.AbstractModel):
     # ------------------------------------------------------------------
     # Protected writes (the guard mixin refuses derived fields)
     # ------------------------------------------------------------------
+    def _ov_system_field_names(self):
+        """The fields only the library writes: reserved at creation, never
+        written by callers (``_ov_system_fields``; a capability that adds such
+        fields to a layer adds them here, e.g. the handover links)."""
+        return set(self._ov_system_fields)
+
     @api.model_create_multi
     def create(self, vals_list):
         if not self._ov_is_system_write():
             for vals in vals_list:
                 reserved = sorted(
                     name
-                    for name in self._ov_system_fields
+                    for name in self._ov_system_field_names()
                     if name in vals and not (name == "state" and vals[name] == "draft")
                 )
                 if reserved:
@@ -184,7 +190,7 @@ class OvAssociationLifecycleMixin(models.AbstractModel):
 
     def write(self, vals):
         if not self._ov_is_system_write():
-            reserved = set(vals) & set(self._ov_system_fields)
+            reserved = set(vals) & self._ov_system_field_names()
             if reserved:
                 raise UserError(
                     self.env._(
@@ -308,7 +314,7 @@ class OvAssociationLifecycleMixin(models.AbstractModel):
         """Move every record to ``new_state``, checked, audited and propagated.
 
         With ``method``, each row's move must be the one that method performs
-        in DESIGN §3 (``action_resume`` resumes suspended rows, it does not
+        in docs/design.md §3 (``action_resume`` resumes suspended rows, it does not
         activate drafts).
         """
         try:

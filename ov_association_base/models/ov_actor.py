@@ -38,7 +38,7 @@ class OvActor(models.Model):
                 actor.name = actor.user_id.name
 
     def write(self, vals):
-        """Audit changes of who an actor is (DESIGN §5): the user it is linked
+        """Audit changes of who an actor is (docs/design.md §5): the user it is linked
         to carries its whole reach, archiving it turns that reach off, and its
         company says which companies' managers see it."""
         self._ov_check_writer_manages_its_companies()

@@ -26,7 +26,7 @@ EVENTS = [
     # Written once per existing row when the log started recording whole rows
     # (18.0.1.4.0): answers "as of" a moment reach back to it (history.py).
     ("snapshot", "History snapshot"),
-    # Handovers (DESIGN §6): each one governed transition of its own.
+    # Handovers (docs/design.md §6): each one governed transition of its own.
     ("reassign", "Reassigned"),
     ("transfer", "Transferred to another SA"),
     ("window_change", "Window changed"),
@@ -68,7 +68,7 @@ def _json_value(value):
 
 
 class OvAssociationEvent(models.Model):
-    """Append-only, hash-chained audit log of governance (DESIGN §5).
+    """Append-only, hash-chained audit log of governance (docs/design.md §5).
 
     The database refuses UPDATE and DELETE of events, whoever asks, and
     sealing chains them so that a change made past that refusal is found by

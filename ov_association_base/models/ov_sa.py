@@ -9,7 +9,7 @@ class OvSa(models.Model):
 
     _name = "ov.sa"
     # The responsible gets reminders before the SA's rows end (expiry_reminder).
-    _inherit = ["mail.thread", "mail.activity.mixin", "ov.association.guard.mixin"]
+    _inherit = ["ov.association.guard.mixin"]
     _description = "Governance scope (SA)"
     _parent_store = True
     _check_company_auto = True
@@ -34,7 +34,6 @@ class OvSa(models.Model):
         "res.users",
         string="Responsible",
         ondelete="set null",
-        tracking=True,
         domain=lambda self: [
             ("groups_id", "in", self.env.ref(MANAGER_GROUP).id),
             ("company_ids", "in", self.env.companies.ids),
@@ -62,7 +61,7 @@ class OvSa(models.Model):
 
     def _ov_after_archive(self, was_active):
         """Archiving an SA takes away the reach of every row under it, and
-        restoring it gives that reach back (DESIGN §3, issue 22): the
+        restoring it gives that reach back (docs/design.md §3, issue 22): the
         database's holder trigger does it at once; here it is audited."""
         self.flush_model(["active"])
         events = [
@@ -85,7 +84,7 @@ class OvSa(models.Model):
                 self.env[name].invalidate_model(["is_effective"])
 
     def _ov_check_company_fixed(self, company_id):
-        """An SA that governs anything keeps its company (DESIGN §5).
+        """An SA that governs anything keeps its company (docs/design.md §5).
 
         Its memberships and association rows derive their company from it:
         moving it would move every grant to another company, out of sight of

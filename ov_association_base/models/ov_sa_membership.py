@@ -17,7 +17,7 @@ class OvSaMembership(models.Model):
     _rec_names_search = ["actor_id", "sa_id", "sa_id.code"]
 
     # restrict: deleting an SA or an actor must not take used memberships
-    # with it (only drafts are deleted, DESIGN §5); archive them instead.
+    # with it (only drafts are deleted, docs/design.md §5); archive them instead.
     sa_id = fields.Many2one(
         "ov.sa",
         string="SA",
@@ -99,5 +99,5 @@ class OvSaMembership(models.Model):
                 tuple(self.ids),
             )
             Rows.search(
-                [("id", "in", rows_of_members), ("state", "in", policy.LIVE_STATES)]
+                [("id", "in", rows_of_members), ("state", "in", policy.OPEN_STATES)]
             ).action_revoke(why)

@@ -2,7 +2,7 @@
 
 An actor row reaches only while its actor's membership in the parent's SA is
 active and inside its window, the SA is active and the actor is active
-(DESIGN §3 "Actor ⊆ SA"). Every governed read answers from one index on the
+(docs/design.md §3 "Actor ⊆ SA"). Every governed read answers from one index on the
 actor table, so the row carries, kept by the database:
 
 * ``ov_holder_live``: that membership exists and is active, the SA and the

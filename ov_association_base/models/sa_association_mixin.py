@@ -23,11 +23,8 @@ class OvSaAssociationMixin(models.AbstractModel):
         "ov.association.deletion.mixin",
         "ov.association.views.mixin",
         "ov.association.governed.query.mixin",
-        "ov.association.governed.history.mixin",
-        "ov.association.governed.explain.mixin",
         "ov.association.governed.rule.mixin",
         "ov.association.my.targets.mixin",
-        "ov.association.transfer.mixin",
     ]
     _description = "SA association"
     _check_company_auto = True
@@ -77,7 +74,7 @@ class OvSaAssociationMixin(models.AbstractModel):
         if self._abstract:
             return
         # Governed queries by SA: state = 'active' is the live condition that
-        # _ov_live_sql emits; the window and kind ride along so the index
+        # _ov_granting_sql emits; the window and kind ride along so the index
         # answers the query alone.
         name = f"{self._table}_ov_sa_reach_idx"
         schema_sql.ensure_index(
@@ -106,12 +103,12 @@ class OvSaAssociationMixin(models.AbstractModel):
     def _ov_exclusivity_scope_field(self):
         return self._ov_target_field
 
-    def _ov_live_sql(self, alias):
+    def _ov_granting_sql(self, alias):
         # An archived SA governs nothing (issue 22). On a read by SA the
         # planner probes that one SA once (sa_id = x makes ov_sa.id = x).
         live = SQL(
             "%s AND EXISTS (SELECT 1 FROM ov_sa WHERE ov_sa.id = %s AND ov_sa.active)",
-            super()._ov_live_sql(alias),
+            super()._ov_granting_sql(alias),
             SQL.identifier(alias, "sa_id"),
         )
         if self._fields[self._ov_target_field].required:
@@ -225,7 +222,7 @@ class OvSaAssociationMixin(models.AbstractModel):
         return [*super()._ov_fixed_fields(), "sa_id", self._ov_target_field]
 
     def _ov_check_kind_matrix(self):
-        children = self._ov_actor_rows().filtered(lambda c: c.state in policy.LIVE_STATES)
+        children = self._ov_actor_rows().filtered(lambda c: c.state in policy.OPEN_STATES)
         for record in self:
             refused = children.filtered(
                 lambda c, r=record: (

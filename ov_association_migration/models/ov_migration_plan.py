@@ -296,7 +296,7 @@ class OvMigrationPlan(models.Model):
                 "new_value": new_state,
                 "reason": reason or False,
                 "user_id": self.env.uid,
-                # A plan's history is its company's, as the plan (DESIGN §5).
+                # A plan's history is its company's, as the plan (docs/design.md §5).
                 "company_id": plan.company_id.id,
             }
             for plan in self

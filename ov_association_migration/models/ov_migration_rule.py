@@ -5,7 +5,7 @@ from odoo.exceptions import UserError
 
 from odoo.addons.ov_association_base import arguments, policy
 
-# Characters of a rule's domain text, checked before it is parsed (DESIGN §5):
+# Characters of a rule's domain text, checked before it is parsed (docs/design.md §5):
 # room for a domain at the library's size limit (arguments.MAX_DOMAIN_SIZE
 # elements, a few characters each), never megabytes for the parser.
 MAX_DOMAIN_TEXT_LENGTH = 100_000

@@ -151,7 +151,7 @@ class OvMigrationRuleReplacement(models.Model):
                     "new_value": new,
                     "reason": reason,
                     "user_id": self.env.uid,
-                    # A plan's history is its company's, as the plan (DESIGN §5).
+                    # A plan's history is its company's, as the plan (docs/design.md §5).
                     "company_id": self.plan_id.company_id.id,
                 }
             ]

@@ -4,13 +4,13 @@ from odoo.exceptions import UserError
 from ..sql import cutover
 
 # Largest batch a plan takes (stamped records per savepoint): a documented
-# limit, checked before the value reaches the database (DESIGN §5).
+# limit, checked before the value reaches the database (docs/design.md §5).
 MAX_BATCH_SIZE = 1_000_000
 
 
 class OvMigrationPlanScope(models.AbstractModel):
     """A plan's company, the limits of its settings, and who may delete it
-    (ov.migration.plan; DESIGN §5).
+    (ov.migration.plan; docs/design.md §5).
 
     A plan belongs to one company: its default SA's and its mapped SAs'
     company. It covers the legacy records of that company and the shared ones

@@ -18,7 +18,7 @@ class OvMigrationPlanShape(models.AbstractModel):
         self.ensure_one()
         env = self.env
         Legacy = env[self.legacy_model].sudo().with_context(active_test=False)
-        # A rule's domain selects only what its user may select (DESIGN §5):
+        # A rule's domain selects only what its user may select (docs/design.md §5):
         # their field access, and the record rules of every model on its
         # paths, the legacy model's included. An empty domain selects every
         # record of the plan's scope, and names none.

@@ -24,7 +24,7 @@ compares exactly is worth more than a clever rewrite that is almost right.
 
 import ast
 
-# Characters of a rule's domain before it is parsed (DESIGN §5), as for the
+# Characters of a rule's domain before it is parsed (docs/design.md §5), as for the
 # classification rules (ov_migration_rule.MAX_DOMAIN_TEXT_LENGTH).
 MAX_RULE_TEXT_LENGTH = 100_000
 REACH = "reach"

@@ -15,7 +15,7 @@ SIDES = ("sa", "actor", "membership")
 
 
 def _events(inserted, model, reason, uid, kind_column, row):
-    """Audit events of rows just inserted, along DESIGN's transitions: a
+    """Audit events of rows just inserted, along the transitions of docs/design.md §3: a
     ``create`` (a draft is born) and its activation; a row the legacy data
     says ended is then expired too. Each records the row as it stands after
     it (``row`` maps the event's row columns to expressions on ``inserted``).

@@ -77,7 +77,7 @@ def _rules_table(shape):
 
 
 def _admitted(shape):
-    """Whether the actor kind is admitted by the SA kind (DESIGN §3 matrix)."""
+    """Whether the actor kind is admitted by the SA kind (docs/design.md §3 matrix)."""
     pairs = [(sa, actor) for sa, actors in shape.admitted.items() for actor in actors]
     if not pairs:
         return SQL("FALSE")

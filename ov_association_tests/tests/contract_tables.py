@@ -1,6 +1,6 @@
 """The contract's tables, written out by hand from the design document.
 
-DESIGN §3 (lifecycle, kinds, deletion policy) and §2 (each pair's
+docs/design.md §3 (lifecycle, kinds, deletion policy) and §2 (each pair's
 declaration), copied here as literals, never derived from
 ``ov_association_base.policy`` or from a model: a test that compares the
 library with these tables fails when the library's own table is wrong, which a
@@ -13,7 +13,7 @@ Plain data, no Odoo import, so the pure tier can load this file alone.
 
 STATES = ("draft", "active", "suspended", "expired", "revoked")
 
-# (from state, to state) -> the method that performs it (DESIGN §3 Lifecycle).
+# (from state, to state) -> the method that performs it (docs/design.md §3 Lifecycle).
 TRANSITIONS = {
     ("draft", "active"): "action_activate",
     ("draft", "revoked"): "action_revoke",
@@ -26,24 +26,24 @@ TRANSITIONS = {
 }
 TERMINAL_STATES = frozenset({"expired", "revoked"})
 # A row in one of these may still become (or be) active.
-LIVE_STATES = frozenset({"draft", "active", "suspended"})
+OPEN_STATES = frozenset({"draft", "active", "suspended"})
 
 KINDS = ("assignment", "access", "binding")
-# SA-layer kind -> the actor-layer kinds it admits (DESIGN §3 Kinds).
+# SA-layer kind -> the actor-layer kinds it admits (docs/design.md §3 Kinds).
 ACTOR_KINDS_ADMITTED = {
     "assignment": frozenset({"assignment", "access"}),
     "access": frozenset({"access"}),
     "binding": frozenset({"binding", "access"}),
 }
 
-# policy -> (target Many2one required, its ondelete) (DESIGN §3 Deletion policy).
+# policy -> (target Many2one required, its ondelete) (docs/design.md §3 Deletion policy).
 DELETION_POLICIES = {
     "dependent": (True, "cascade"),
     "optional": (False, "set null"),
     "restricted": (True, "restrict"),
 }
 
-# What each pair this repository ships declares (DESIGN §2 and the addons'
+# What each pair this repository ships declares (docs/design.md §2 and the addons'
 # documentation): SA model -> its target field, deletion policy, allowed and
 # exclusive kinds, then its actor model with parent field, allowed and
 # exclusive kinds.

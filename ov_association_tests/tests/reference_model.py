@@ -1,12 +1,12 @@
 """A reference model of the association contract, in plain Python.
 
-DESIGN.md §3 (lifecycle, kinds, actor ⊆ SA, exclusivity) and §4 (governed
+docs/design.md §3 (lifecycle, kinds, actor ⊆ SA, exclusivity) and §4 (governed
 queries) for one pair, ``ov.sa_test_target`` / ``ov.actor_sa_test_target``,
 and the memberships it depends on. The model-based soak drives this model and
 the real ORM with the same operations and compares every answer: so nothing
 here may come from the code under test. The rule tables are the ones written
 out in ``contract_tables`` (never ``policy``: a wrong table there must show up
-as a mismatch); the rest is the contract as DESIGN.md states it. This module
+as a mismatch); the rest is the contract as docs/design.md states it. This module
 imports no Odoo, so the pure tier can load it alone.
 
 Time is a clock in whole hours from an arbitrary origin; a window is a pair
@@ -95,11 +95,11 @@ class ReferenceModel:
     ):
         self.transitions = dict(tables.TRANSITIONS)
         self.terminal = frozenset(tables.TERMINAL_STATES)
-        self.live_states = frozenset(tables.LIVE_STATES)
+        self.live_states = frozenset(tables.OPEN_STATES)
         self.admitted = {
             kind: frozenset(kinds) for kind, kinds in tables.ACTOR_KINDS_ADMITTED.items()
         }
-        # Each public method moves a row to one state (DESIGN §3 Lifecycle).
+        # Each public method moves a row to one state (docs/design.md §3 Lifecycle).
         self.method_state = {method: new for (_old, new), method in self.transitions.items()}
         self.exclusive = {SA_ROW: frozenset(sa_exclusive), ACTOR_ROW: frozenset(actor_exclusive)}
         self.now = 0
@@ -134,7 +134,7 @@ class ReferenceModel:
         return [r for r in self.rows.values() if r.parent == sa_row.handle and not r.deleted]
 
     def in_window(self, row):
-        """``date_from <= now < date_to``, open ends empty (DESIGN §3)."""
+        """``date_from <= now < date_to``, open ends empty (docs/design.md §3)."""
         return (row.date_from is None or row.date_from <= self.now) and (
             row.date_to is None or self.now < row.date_to
         )
@@ -166,7 +166,7 @@ class ReferenceModel:
         return parent.target, parent.state
 
     # ------------------------------------------------------------------
-    # Governed queries (DESIGN §4)
+    # Governed queries (docs/design.md §4)
     # ------------------------------------------------------------------
     def actor_targets(self, actor, sa=None, kinds=None):
         """Targets ``actor`` reaches through effective actor rows (of kinds, in sa)."""
@@ -233,7 +233,7 @@ class ReferenceModel:
     def transition(self, handle, method):
         """Call ``method`` (``action_activate``, …) on the row.
 
-        DESIGN §3: a method performs only the transitions the table names it
+        docs/design.md §3: a method performs only the transitions the table names it
         for (``action_resume`` resumes a suspended row, it never activates a
         draft).
         """

@@ -19,7 +19,7 @@ from odoo.tools import mute_logger
 
 VIAS = ("web", "json", "xml")
 
-# What a refusal must be (DESIGN §5): an Odoo error a client can show as is.
+# What a refusal must be (docs/design.md §5): an Odoo error a client can show as is.
 CLEAR_ERRORS = frozenset(
     {
         "odoo.exceptions.UserError",

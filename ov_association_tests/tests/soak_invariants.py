@@ -1,7 +1,7 @@
 """The invariants the concurrent soak checks in SQL once its workers have stopped.
 
 Each query returns the offending rows; each offending row is one violation,
-described in words. The rules are DESIGN.md §3, restated here in SQL
+described in words. The rules are docs/design.md §3, restated here in SQL
 independently of the library's own definitions (its generated columns,
 caches and helper SQL are what is being checked).
 """
@@ -139,7 +139,7 @@ def audit_problems(cr, ledger):
 
 def path_problems(cr, logged):
     """Rows whose logged events (``{(model, id): [(event, old, new, old kind,
-    new kind), …]}`` in log order) do not follow DESIGN's transitions to the
+    new kind), …]}`` in log order) do not follow the transitions (docs/design.md §3) to the
     row's current state."""
     tables = {
         "ov.sa_test_target": "ov_sa_test_target",

@@ -26,7 +26,7 @@ MEMBERSHIP = "ov.sa.membership"
 TABLES = {SA_MODEL: "ov_sa_test_target", ACTOR_MODEL: "ov_actor_sa_test_target"}
 KINDS = list(contract.KINDS)
 METHOD_STATE = {method: new for (_old, new), method in contract.TRANSITIONS.items()}
-LIVE = tuple(sorted(contract.LIVE_STATES))
+LIVE = tuple(sorted(contract.OPEN_STATES))
 HOT = 24  # how many of the latest rows of a pool most operations pick from
 
 

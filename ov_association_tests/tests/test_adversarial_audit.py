@@ -3,7 +3,7 @@
 The audit chain runs through every company's events, so its verification
 tells whoever runs it about all of them: how many there are, and which one
 was tampered with. Only a system administrator (``base.group_system``) may
-run it (DESIGN §5 "to a caller who may know"); a governance manager of one
+run it (docs/design.md §5 "to a caller who may know"); a governance manager of one
 company, a plain actor and a portal user are refused, through the method,
 the menu's notification action and the server action behind the menu alike.
 """

@@ -1,4 +1,4 @@
-"""The audit log: immutable in the database, hash-chained, verified (DESIGN §5)."""
+"""The audit log: immutable in the database, hash-chained, verified (docs/design.md §5)."""
 
 import hashlib
 from unittest.mock import patch

@@ -1,4 +1,4 @@
-"""Re-sealed alterations of the audit log (issue 21, class 8; DESIGN §5).
+"""Re-sealed alterations of the audit log (issue 21, class 8; docs/design.md §5).
 
 The attacker of these tests holds SQL access: through the documented escape
 hatch (``SET LOCAL ov_association.audit_maintenance = 'on'``) they alter an

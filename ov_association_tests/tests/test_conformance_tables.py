@@ -1,6 +1,6 @@
 """The conformance suite, its tables: declarations, transitions, kinds.
 
-The rules whose expected answers are tables (DESIGN §2 and §3) compare the
+The rules whose expected answers are tables (docs/design.md §2 and §3) compare the
 library with the tables written out by hand in ``contract_tables``, never with
 ``ov_association_base.policy``. Each rule is one test; inside it every
 discovered pair is a sub-test named after the pair.

@@ -2,7 +2,7 @@
 
 The window is read from integer columns the database derives from
 ``date_from`` / ``date_to``, and an actor row's liveness from its reach
-column; both must answer exactly as DESIGN §3 states the rule, to the
+column; both must answer exactly as docs/design.md §3 states the rule, to the
 microsecond and in every state.
 """
 
@@ -58,7 +58,7 @@ class TestEffectiveWindow(ConformanceCase):
                     with self.subTest(pair=pair.name, row=label, window=(date_from, date_to)):
                         row.write({"date_from": date_from, "date_to": date_to})
                         stored_from, stored_to, answered = self._in_window_sql(row, now)
-                        # The rule, on what was stored (DESIGN §3): now inside
+                        # The rule, on what was stored (docs/design.md §3): now inside
                         # [date_from, date_to), open ends empty.
                         expected = (stored_from is None or stored_from <= now) and (
                             stored_to is None or now < stored_to

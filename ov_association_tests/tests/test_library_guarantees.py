@@ -1,5 +1,5 @@
 """Every model of the library has the core's guarantees from one place
-(issue 21, "make it structural"; DESIGN §5).
+(issue 21, "make it structural"; docs/design.md §5).
 
 The models are discovered (``library_models``): a model added by a future
 addon is checked without a line of test. What each check expects is written

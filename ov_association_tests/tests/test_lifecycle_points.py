@@ -1,6 +1,6 @@
 """Lifecycle rules at their second points: resume, kind changes, ended rows.
 
-DESIGN §3: each public method performs only the moves the transition table
+docs/design.md §3: each public method performs only the moves the transition table
 names it for; exclusivity counts *active* rows, so a suspended holder frees
 its slot and cannot take it back while another row holds it; an SA kind
 change must keep every live child (draft, active, suspended) admitted; an
@@ -14,7 +14,7 @@ from odoo.tests import tagged
 from . import contract_tables as contract
 from .common import ConformanceCase
 
-# method -> the state it moves a row to (DESIGN §3 Lifecycle, written out).
+# method -> the state it moves a row to (docs/design.md §3 Lifecycle, written out).
 METHOD_STATE = {
     "action_activate": "active",
     "action_suspend": "suspended",
@@ -98,7 +98,7 @@ class TestLifecyclePoints(ConformanceCase):
                     old, new, child_kind = narrowing[0]
                     parent = self.make_sa_row(pair, "active", kind=old)
                     self.make_actor_row(pair, child_state, parent=parent, kind=child_kind)
-                    if child_state in contract.LIVE_STATES:
+                    if child_state in contract.OPEN_STATES:
                         with self.assertRaises(UserError):
                             parent.action_change_kind(new, reason="narrowed")
                         self.assertEqual(parent.association_kind, old)

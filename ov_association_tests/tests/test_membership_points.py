@@ -1,4 +1,4 @@
-"""The membership an actor row needs, at each point the rule applies (DESIGN §3).
+"""The membership an actor row needs, at each point the rule applies (docs/design.md §3).
 
 Creating or activating an actor row needs an *effective* membership: active
 and inside its window. A membership that is active but has not started yet,

@@ -1,4 +1,4 @@
-"""DESIGN §5, no side doors: each class of issue 9, closed for every pair.
+"""docs/design.md §5, no side doors: each class of issue 9, closed for every pair.
 
 The over-HTTP version of these attacks is ``test_adversarial_rpc.py``; here
 each rule is checked in the ORM, at every point it applies.

@@ -34,7 +34,9 @@ def run(
         env = {**os.environ, **server.libpq_env()}
         pg.drop_database(server, BENCH_DATABASE)
         subprocess.run(
-            initdb_command(config, BENCH_DATABASE, ["ov_association_tests"], "ovbench", demo=False),
+            initdb_command(
+                config, BENCH_DATABASE, ["ov_association_tests_full"], "ovbench", demo=False
+            ),
             env=env,
             check=True,
         )

@@ -274,7 +274,9 @@ def run(size, fraction, clients, seconds, workers, output_dir):
         pg.drop_database(server, DATABASE)
         try:
             subprocess.run(
-                initdb_command(config, DATABASE, ["ov_association_tests"], "ovbench", demo=False),
+                initdb_command(
+                    config, DATABASE, ["ov_association_tests_full"], "ovbench", demo=False
+                ),
                 env=env,
                 check=True,
             )

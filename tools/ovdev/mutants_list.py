@@ -12,6 +12,9 @@ from dataclasses import dataclass
 BASE = "ov_association_base"
 MIGRATION = "ov_association_migration"
 TESTS = "ov_association_tests/tests"
+# The capabilities' tests (history, explain, handovers, cockpit, migration).
+FULL_TESTS = "ov_association_tests_full/tests"
+FULL_MODULES = {"test_boundaries", "test_window_points", "test_migration_points"}
 
 
 @dataclass(frozen=True)
@@ -30,7 +33,8 @@ class Mutant:
 
 
 def _t(module, node):
-    return f"{TESTS}/{module}.py::{node}"
+    folder = FULL_TESTS if module in FULL_MODULES else TESTS
+    return f"{folder}/{module}.py::{node}"
 
 
 BOUNDARY = "TestBoundaries::test_every_form_at_the_window_boundaries"
@@ -153,7 +157,7 @@ MUTANTS = (
     Mutant(
         "kind_change_ignores_suspended_children",
         f"{BASE}/models/sa_association_mixin.py",
-        "children = self._ov_actor_rows().filtered(lambda c: c.state in policy.LIVE_STATES)",
+        "children = self._ov_actor_rows().filtered(lambda c: c.state in policy.OPEN_STATES)",
         'children = self._ov_actor_rows().filtered(lambda c: c.state == "active")',
         (
             _t(
@@ -174,7 +178,7 @@ MUTANTS = (
     Mutant(
         "membership_end_leaves_drafts",
         f"{BASE}/models/ov_sa_membership.py",
-        '[("id", "in", rows_of_members), ("state", "in", policy.LIVE_STATES)]',
+        '[("id", "in", rows_of_members), ("state", "in", policy.OPEN_STATES)]',
         '[("id", "in", rows_of_members), ("state", "=", "active")]',
         (
             _t(
@@ -186,7 +190,7 @@ MUTANTS = (
     ),
     Mutant(
         "explain_window_end_inclusive",
-        f"{BASE}/models/explain_values.py",
+        "ov_association_explain/models/explain_values.py",
         'if values["date_to"] and values["date_to"] <= now:',
         'if values["date_to"] and values["date_to"] < now:',
         (_t("test_boundaries", BOUNDARY),),
@@ -194,7 +198,7 @@ MUTANTS = (
     ),
     Mutant(
         "as_of_window_end_inclusive",
-        f"{BASE}/models/governed_history.py",
+        "ov_association_history/models/governed_history.py",
         '" AND (%(end)s IS NULL OR %(end)s > %(at)s)",',
         '" AND (%(end)s IS NULL OR %(end)s >= %(at)s)",',
         (_t("test_boundaries", BOUNDARY),),
@@ -202,15 +206,15 @@ MUTANTS = (
     ),
     Mutant(
         "report_ignores_window",
-        f"{BASE}/models/governance_reports.py",
+        "ov_association_cockpit/models/governance_reports.py",
         'effective=Sa._ov_effective_sql("row", schema_sql.NOW_US),',
-        'effective=Sa._ov_live_sql("row"),',
+        'effective=Sa._ov_granting_sql("row"),',
         (_t("test_boundaries", "TestBoundaries::test_report_at_the_window_boundaries"),),
         "the governance report counts a row effective past its window",
     ),
     Mutant(
         "shortened_parent_keeps_open_child",
-        f"{BASE}/models/window_change.py",
+        "ov_association_handover/models/window_change.py",
         "if high and (not end or end > high):",
         "if high and end and end > high:",
         (_t("test_window_points", "TestWindowPoints::test_shortened_parent_clips_an_open_child"),),
@@ -242,7 +246,7 @@ MUTANTS = (
         "migration_parity_ignores_actor_window",
         f"{MIGRATION}/models/plan_steps.py",
         'effective = layer._ov_effective_sql("row", now)',
-        'effective = layer._ov_live_sql("row")',
+        'effective = layer._ov_granting_sql("row")',
         (
             _t(
                 "test_migration_points",

@@ -230,12 +230,12 @@ def check(workdir, user):
         log(f"primary on 127.0.0.1:{ports[0]}, hot standby on 127.0.0.1:{ports[1]}")
         config = os.path.join(workdir, "odoo.conf")
         _write_config(config, ports, os.path.join(workdir, "odoo-data"))
-        log("installing ov_association_tests in the primary")
+        log("installing ov_association_tests and ov_association_api in the primary")
         _odoo(
             config,
             "server",
             "-i",
-            "ov_association_tests",
+            "ov_association_tests,ov_association_api",
             "--without-demo=all",
             "--stop-after-init",
             "--no-http",

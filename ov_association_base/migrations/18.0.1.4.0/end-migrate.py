@@ -1,6 +1,6 @@
 from odoo import SUPERUSER_ID, api
 
-from odoo.addons.ov_association_base.models.governed_history import snapshot_rows
+from odoo.addons.ov_association_base.models.audit_snapshot import snapshot_rows
 
 
 def migrate(cr, version):

@@ -7,6 +7,8 @@ def migrate(cr, version):
     open ones are rewritten to name the row by model and number only. End
     script: the pairs' models (other addons) are loaded by then."""
     env = api.Environment(cr, SUPERUSER_ID, {})
+    if "ov.association.reminder" not in env:
+        return  # the cockpit (ov_association_cockpit, 18.0.2.0.0) is not installed
     Reminder = env["ov.association.reminder"]
     reminders = Reminder.search([("done", "=", False), ("activity_id", "!=", False)])
     for reminder in reminders:

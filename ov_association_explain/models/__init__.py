@@ -1,0 +1,2 @@
+from . import governed_explain
+from . import governed_pairs
