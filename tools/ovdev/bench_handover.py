@@ -12,7 +12,8 @@ from datetime import timedelta
 
 from odoo import SUPERUSER_ID, api, fields
 
-from .bench_run import ACTOR_MODEL, fill_targets, log, vacuum
+from .bench_db import log, vacuum
+from .bench_fill import ACTOR_MODEL, fill_targets
 
 
 def _fill(cr, company, rows):

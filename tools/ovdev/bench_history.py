@@ -1,6 +1,6 @@
 """A year of audit history for the benchmark's rows, and the "as of" timings.
 
-The rows ``bench_run.fill_governance`` made get the events that would have
+The rows ``bench_fill.fill_governance`` made get the events that would have
 made them, spread over a year that ended a day ago: each SA row is created
 and activated on a day of its own, an actor row a few hours after its
 parent, a row that ended did so one to sixty days later, and one active
@@ -14,10 +14,9 @@ from datetime import timedelta
 
 from odoo import fields
 
+from .bench_fill import ACTOR_MODEL, SA_MODEL
 from .bench_stats import summarize
 
-SA_MODEL = "ov.sa_test_target"
-ACTOR_MODEL = "ov.actor_sa_test_target"
 YEAR = timedelta(days=365)
 # Asked about: one month before the end of the history.
 BEFORE_END = timedelta(days=30)

@@ -11,7 +11,8 @@ import time
 
 from odoo import SUPERUSER_ID, api
 
-from . import bench_run
+from .bench_db import vacuum
+from .bench_fill import declare_audit_maintenance, fill_governance, fill_targets
 from .bench_stats import percent
 
 PLAN_NAME = "bench: test target stamps"
@@ -20,7 +21,7 @@ PLAN_NAME = "bench: test target stamps"
 def _reset(env):
     """Keep targets, stamps, SAs, actors and memberships; drop what a backfill makes."""
     cr = env.cr
-    bench_run._declare_audit_maintenance(cr)
+    declare_audit_maintenance(cr)
     cr.execute(
         "TRUNCATE ov_sa_test_target, ov_actor_sa_test_target, ov_association_event,"
         " ov_migration_plan, ov_migration_plan_row RESTART IDENTITY CASCADE"
@@ -56,12 +57,12 @@ def run(registry, dsn, size, fraction):
     with registry.cursor() as cr:
         cr.execute("SELECT count(*) FROM ov_test_target")
         if cr.fetchone()[0] != size:
-            bench_run.fill_targets(cr, size)
+            fill_targets(cr, size)
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
-        bench_run.fill_governance(env, fraction)
+        fill_governance(env, fraction)
         stamped = _reset(env)
-    bench_run.vacuum(dsn, ["ov_test_target", "ov_sa_test_target", "ov_actor_sa_test_target"])
+    vacuum(dsn, ["ov_test_target", "ov_sa_test_target", "ov_actor_sa_test_target"])
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
         plan = _plan(env)
@@ -71,7 +72,7 @@ def run(registry, dsn, size, fraction):
         backfill = _timed(lambda: plan.action_backfill(commit=True))
         cr.execute("SELECT count(*) FROM ov_association_event")
         events = cr.fetchone()[0]
-    bench_run.vacuum(dsn, ["ov_sa_test_target", "ov_actor_sa_test_target"])
+    vacuum(dsn, ["ov_sa_test_target", "ov_actor_sa_test_target"])
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
         plan = env["ov.migration.plan"].search([("name", "=", PLAN_NAME)])

@@ -20,7 +20,7 @@ before each call (the rule domain cache, an ormcache, stays warm, as in
 production). Ratio of medians A / B. The ``EXPLAIN (ANALYZE, BUFFERS)`` of
 every statement on ``ov_test_target`` the calls run goes to ``plans.txt``.
 
-The governed background is ``bench_run.fill_governance`` (500 actors, their
+The governed background is ``bench_fill.fill_governance`` (500 actors, their
 SA and actor rows, their stamps); A's actor gets ``fraction`` × N targets of
 its own, between the ones that fill governs (``id % step = step // 2``),
 through the same kind of rows (an SA row, an active actor row), so that its
@@ -34,7 +34,9 @@ import time
 
 from odoo import SUPERUSER_ID, api
 
-from .bench_run import TARGET_MODEL, _declare_audit_maintenance, _shuffled, log, vacuum
+from .bench_db import log, vacuum
+from .bench_fill import TARGET_MODEL, declare_audit_maintenance
+from .bench_reads import shuffled
 from .bench_stats import percent
 
 GOVERNED_GROUP = "ov_association_tests.group_governed_only"
@@ -103,7 +105,7 @@ def _ensure_users(env):
 def fill(env, fraction):
     """A's actor reaches ``fraction`` × N targets; B's actor is stamped on the same rows.
 
-    Runs after ``bench_run.fill_governance`` (which emptied the association
+    Runs after ``bench_fill.fill_governance`` (which emptied the association
     tables and the stamps). Returns the users and the number of rows reached.
     """
     step = max(1, round(1 / fraction))
@@ -115,7 +117,7 @@ def fill(env, fraction):
     users, actors = _ensure_users(env)
     env.flush_all()
     cr = env.cr
-    _declare_audit_maintenance(cr)
+    declare_audit_maintenance(cr)
     company = env.company.id
     cr.execute("SELECT id FROM ov_sa WHERE code = %s", [NATIVE_SA_CODE])
     row = cr.fetchone()
@@ -177,7 +179,7 @@ def clean(env):
     """Remove A's rows and B's stamps: the sections after this one find the
     data as fill_governance left it (the users, their actors and the rule stay)."""
     cr = env.cr
-    _declare_audit_maintenance(cr)
+    declare_audit_maintenance(cr)
     cr.execute("SELECT id FROM ov_sa WHERE code = %s", [NATIVE_SA_CODE])
     (sa,) = cr.fetchone()
     cr.execute(
@@ -255,7 +257,7 @@ def _time(env, workloads, repeats, rng):
                 env.invalidate_all()
                 call()
     for _repeat in range(repeats):
-        for name, bucket, call in _shuffled(workloads, rng):
+        for name, bucket, call in shuffled(workloads, rng):
             env.invalidate_all()
             start = time.perf_counter()
             call()

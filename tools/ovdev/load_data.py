@@ -1,6 +1,6 @@
 """The data and credentials of ``make load``, made inside Odoo (see load.py).
 
-The benchmark's own rows (``bench_run.fill_targets`` / ``fill_governance``),
+The benchmark's own rows (``bench_fill.fill_targets`` / ``fill_governance``),
 committed, and a governance manager with an API key and a password: the
 integrator's service account the clients call as. Writes them and the
 samples the clients draw from as JSON to ``--output``.
@@ -15,7 +15,7 @@ from odoo import SUPERUSER_ID, api
 from odoo.modules.registry import Registry
 from odoo.tools import SQL
 
-from . import bench_run
+from . import bench_db, bench_fill
 
 LOGIN = "ov_load"
 CHECK_MANY_IDS = 100
@@ -76,18 +76,18 @@ def main(argv=None):
     registry = Registry(args.database)
     with registry.cursor() as cr:
         print(f"load: filling {args.size} targets", flush=True)
-        bench_run.fill_targets(cr, args.size)
+        bench_fill.fill_targets(cr, args.size)
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
         print(f"load: governing {args.fraction:.2%} of them", flush=True)
-        counts = bench_run.fill_governance(env, args.fraction)
+        counts = bench_fill.fill_governance(env, args.fraction)
         user, key = _service_account(env)
-    bench_run.vacuum(
+    bench_db.vacuum(
         args.dsn,
         ["ov_test_target", "ov_sa_test_target", "ov_actor_sa_test_target", "ov_sa_membership"],
     )
     with registry.cursor() as cr:
-        picked = bench_run.samples(cr, args.samples, seed=args.size)
+        picked = bench_fill.samples(cr, args.samples, seed=args.size)
         statements = _statements(api.Environment(cr, SUPERUSER_ID, {}), user.id, picked)
     rng = random.Random(args.size)
     samples = [
