@@ -4,6 +4,10 @@ Everything here is the single source for the mixins in ``models/`` and is
 tested without Odoo by the pure tier.
 """
 
+# The governance groups (security/ov_association_groups.xml), by external id.
+MANAGER_GROUP = "ov_association_base.group_ov_manager"
+USER_GROUP = "ov_association_base.group_ov_user"
+
 STATES = (
     ("draft", "Draft"),
     ("active", "Active"),

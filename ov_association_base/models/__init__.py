@@ -1,5 +1,6 @@
 from . import guard_mixin
 from . import lifecycle_mixin
+from . import lifecycle_events
 from . import kind_mixin
 from . import deletion_mixin
 from . import association_views

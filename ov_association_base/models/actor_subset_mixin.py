@@ -102,13 +102,6 @@ class OvAssociationActorSubsetMixin(models.AbstractModel):
     def _ov_fixed_fields(self):
         return [*super()._ov_fixed_fields(), self._ov_parent_field, "actor_id"]
 
-    def _ov_event_row(self):
-        return {
-            **super()._ov_event_row(),
-            "row_parent_id": self[self._ov_parent_field].id,
-            "row_actor_id": self.actor_id.id,
-        }
-
     def _ov_event_row_columns(self):
         return {"row_parent_id": self._ov_parent_field, "row_actor_id": "actor_id"}
 

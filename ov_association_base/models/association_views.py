@@ -2,7 +2,7 @@ from lxml.builder import E
 
 from odoo import api, models
 
-MANAGER = "ov_association_base.group_ov_manager"
+from .. import policy
 
 
 class OvAssociationViewsMixin(models.AbstractModel):
@@ -24,7 +24,7 @@ class OvAssociationViewsMixin(models.AbstractModel):
             "name": str(self.env.ref(xmlid).id),
             "type": "action",
             "string": label,
-            "groups": MANAGER,
+            "groups": policy.MANAGER_GROUP,
         }
         if visible_states:
             attrs["invisible"] = f"state not in {tuple(visible_states)!r}"
@@ -44,7 +44,7 @@ class OvAssociationViewsMixin(models.AbstractModel):
                 type="object",
                 string=self.env._("Activate"),
                 invisible="state != 'draft'",
-                groups=MANAGER,
+                groups=policy.MANAGER_GROUP,
                 **{"class": "btn-primary"},
             ),
             E.button(
@@ -52,7 +52,7 @@ class OvAssociationViewsMixin(models.AbstractModel):
                 type="object",
                 string=self.env._("Resume"),
                 invisible="state != 'suspended'",
-                groups=MANAGER,
+                groups=policy.MANAGER_GROUP,
                 **{"class": "btn-primary"},
             ),
             self._ov_wizard_button(reason, self.env._("Suspend"), ("active",), "suspend"),

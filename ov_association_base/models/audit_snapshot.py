@@ -19,30 +19,23 @@ def snapshot_rows(env, reason):
     date = fields.Datetime.now()
     for name in env["ov.association.lifecycle.mixin"]._ov_concrete_models():
         Model = env[name]
-        columns = Model._ov_event_row_columns()
+        columns, values = Model._ov_event_row_sql("row")
         kind = "association_kind" if "association_kind" in Model._fields else "NULL"
         cr.execute(
             SQL(
                 """INSERT INTO ov_association_event (
                        model, res_id, event, new_state, new_kind, reason, company_id, date,
-                       row_state, row_kind, row_date_from, row_date_to,
-                       row_target_id, row_parent_id, row_sa_id, row_actor_id)
+                       %(columns)s)
                    SELECT %(model)s, id, 'snapshot', state, %(kind)s, %(reason)s, company_id,
-                          %(date)s,
-                          state, %(kind)s, date_from, date_to,
-                          %(target)s, %(parent)s, %(sa)s, %(actor)s
-                   FROM %(table)s ORDER BY id""",
+                          %(date)s, %(values)s
+                   FROM %(table)s row ORDER BY id""",
                 model=name,
                 date=date,
                 kind=SQL(kind),
                 reason=reason,
+                columns=columns,
+                values=values,
                 table=SQL.identifier(Model._table),
-                **{
-                    key: SQL.identifier(columns[f"row_{key}_id"])
-                    if f"row_{key}_id" in columns
-                    else SQL("NULL::integer")
-                    for key in ("target", "parent", "sa", "actor")
-                },
             )
         )
         written += cr.rowcount

@@ -4,11 +4,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
-from .. import arguments
-from ..arguments import ArgumentError
+from .. import arguments, policy
 from . import reach_functions, schema_sql
-
-MANAGER_GROUP = "ov_association_base.group_ov_manager"
 
 
 def _records_to_ids(self, value, *args, **kwargs):
@@ -161,15 +158,6 @@ class OvGovernedQueryMixin(models.AbstractModel):
         if unknown:
             self._ov_argument(arguments.known_to, getattr(type(self), method), unknown)
 
-    def _ov_argument(self, check, *args, **kwargs):
-        """Run one validator of ``arguments``; its error becomes a UserError."""
-        try:
-            return check(*args, **kwargs)
-        except ArgumentError as error:
-            raise UserError(
-                self.env._("%(model)s: %(error)s", model=self._description, error=error)
-            ) from None
-
     def _ov_moment(self, at):
         """``at`` validated: None, the live answer. A past moment is answered
         by ``ov_association_history`` (which overrides this); without it, a
@@ -204,7 +192,7 @@ class OvGovernedQueryMixin(models.AbstractModel):
         actor_id = self._ov_argument(arguments.record_id, "actor_id", actor_id)
         sa_id = self._ov_argument(arguments.record_id, "sa_id", sa_id)
         Actor, Sa = self.env["ov.actor"], self.env["ov.sa"]
-        privileged = self.env.su or self.env.user.has_group(MANAGER_GROUP)
+        privileged = self.env.su or self.env.user.has_group(policy.MANAGER_GROUP)
         if privileged and (actor_id or sa_id):
             return (
                 self._ov_readable_argument("actor_id", Actor, actor_id),
@@ -237,36 +225,9 @@ class OvGovernedQueryMixin(models.AbstractModel):
         return Actor.browse(actor_id or ()), Sa.browse(sa_id or ())
 
     def _ov_readable_argument(self, argument, Model, record_id):
-        """The record ``record_id`` of ``Model`` if the caller can read it."""
-        if not record_id:
-            return Model.browse()
-        record = Model.browse(record_id)
-        if self.env.su:
-            # Code running as superuser reads everything; a wrong id simply
-            # governs nothing, and the governed read stays one query.
-            return record
-        # One query with the reader's record rules in its SQL (an archived
-        # record counts: it still answers), on every governed read; the
-        # Python evaluation of the rules cost more than the read itself.
-        if Model.with_context(active_test=False).search_count([("id", "=", record_id)], limit=1):
-            return record
-        if not record.exists():
-            raise UserError(
-                self.env._(
-                    "%(argument)s: there is no %(model)s with id %(id)s.",
-                    argument=argument,
-                    model=Model._description,
-                    id=record_id,
-                )
-            )
-        raise AccessError(
-            self.env._(
-                "%(argument)s: you cannot read %(model)s %(id)s (another company, or no access).",
-                argument=argument,
-                model=Model._description,
-                id=record_id,
-            )
-        )
+        """The record ``record_id`` of ``Model`` if the caller can read it;
+        as superuser, unchecked (``guard_mixin.readable_record``)."""
+        return self._ov_readable_record(argument, Model, record_id, trust_superuser=True)
 
     # ------------------------------------------------------------------
     # Public API (RPC-callable)

@@ -8,15 +8,7 @@ from odoo.tools import SQL
 
 from .. import arguments, policy
 from . import audit_sql, schema_sql
-
-
-class EventDate:
-    """Context value (``ov_event_date``) that dates the events a handover
-    writes at the moment it takes effect: an object, so no RPC client can
-    send one."""
-
-    def __init__(self, date):
-        self.date = date
+from .guard_mixin import checked
 
 
 class OvAssociationLifecycleMixin(models.AbstractModel):
@@ -317,11 +309,8 @@ class OvAssociationLifecycleMixin(models.AbstractModel):
         in docs/design.md §3 (``action_resume`` resumes suspended rows, it does not
         activate drafts).
         """
-        try:
-            # A text of at most MAX_REASON_LENGTH: it goes to the audit log.
-            reason = arguments.reason(reason)
-        except arguments.ArgumentError as error:
-            raise UserError(str(error)) from None
+        # A text of at most MAX_REASON_LENGTH: it goes to the audit log.
+        reason = checked(arguments.reason, reason)
         for record in self:
             allowed = policy.transition_allowed(record.state, new_state)
             if allowed and method and policy.TRANSITIONS[(record.state, new_state)] != method:
@@ -402,71 +391,6 @@ class OvAssociationLifecycleMixin(models.AbstractModel):
                 # The scheduled action commits each batch so a long run keeps
                 # what it did if it is interrupted (the next run resumes).
                 self.env.cr.commit()  # pylint: disable=invalid-commit
-
-    # ------------------------------------------------------------------
-    # Audit
-    # ------------------------------------------------------------------
-    def _ov_log_events(
-        self,
-        event,
-        old_states=None,
-        new_states=None,
-        old_kinds=None,
-        new_kinds=None,
-        reason=None,
-        old_values=None,
-        new_values=None,
-    ):
-        """Append one audit event per record."""
-        count = len(self)
-        old_states = old_states or [False] * count
-        new_states = new_states or [False] * count
-        old_kinds = old_kinds or [False] * count
-        new_kinds = new_kinds or [False] * count
-        old_values = old_values or [False] * count
-        new_values = new_values or [False] * count
-        has_company = "company_id" in self._fields
-        dated = self.env.context.get("ov_event_date")
-        date = {"date": dated.date} if isinstance(dated, EventDate) else {}
-        vals_list = [
-            {
-                **record._ov_event_row(),
-                "model": self._name,
-                "res_id": record.id,
-                "event": event,
-                "old_state": old_states[index],
-                "new_state": new_states[index],
-                "old_kind": old_kinds[index],
-                "new_kind": new_kinds[index],
-                "old_value": old_values[index],
-                "new_value": new_values[index],
-                "reason": reason or False,
-                "user_id": self.env.uid,
-                "company_id": record.company_id.id if has_company else False,
-                **date,
-            }
-            for index, record in enumerate(self)
-        ]
-        self.env["ov.association.event"]._ov_append(vals_list)
-
-    def _ov_event_row(self):
-        """The row as its events record it (``row_*`` of ``ov.association.event``).
-
-        Override to add what else decides what the row grants (its target,
-        parent, SA, actor). The delete trigger records the same columns from
-        the deleted row (see ``_ov_event_row_columns``).
-        """
-        return {
-            "row_state": self.state,
-            "row_kind": self["association_kind"] if "association_kind" in self._fields else False,
-            "row_date_from": self.date_from,
-            "row_date_to": self.date_to,
-        }
-
-    def _ov_event_row_columns(self):
-        """``{event column: table column}`` of the row beyond state, kind and
-        window, for the database's own events (deletion, emptied target)."""
-        return {}
 
     @api.model
     @tools.ormcache()

@@ -31,7 +31,6 @@ EVENTS = [
     ("transfer", "Transferred to another SA"),
     ("window_change", "Window changed"),
 ]
-MANAGER_GROUP = "ov_association_base.group_ov_manager"
 # What _ov_append writes, with its SQL type.
 _APPEND_COLUMNS = {
     "model": "varchar",
@@ -100,7 +99,7 @@ class OvAssociationEvent(models.Model):
     # Other changes of who or what is governed (e.g. the user an actor is).
     old_value = fields.Char(readonly=True)
     new_value = fields.Char(readonly=True)
-    reason = fields.Text(readonly=True, groups=MANAGER_GROUP)
+    reason = fields.Text(readonly=True, groups=policy.MANAGER_GROUP)
     # restrict: a user or company that appears in the log stays (archive it).
     user_id = fields.Many2one("res.users", string="By", readonly=True, ondelete="restrict")
     date = fields.Datetime(required=True, readonly=True, default=fields.Datetime.now, index=True)

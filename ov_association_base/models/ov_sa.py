@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-MANAGER_GROUP = "ov_association_base.group_ov_manager"
+from .. import policy
 
 
 class OvSa(models.Model):
@@ -35,7 +35,7 @@ class OvSa(models.Model):
         string="Responsible",
         ondelete="set null",
         domain=lambda self: [
-            ("groups_id", "in", self.env.ref(MANAGER_GROUP).id),
+            ("groups_id", "in", self.env.ref(policy.MANAGER_GROUP).id),
             ("company_ids", "in", self.env.companies.ids),
         ],
         help="A governance manager of the SA's company, reminded with a to-do before "
@@ -121,7 +121,7 @@ class OvSa(models.Model):
     def _check_manager_reads_the_sa(self):
         """The responsible reads what its reminders name: a governance manager
         of the SA's company (the expiry cron checks it again when it runs)."""
-        group = self.env.ref(MANAGER_GROUP)
+        group = self.env.ref(policy.MANAGER_GROUP)
         for sa in self:
             # sudo: another user's groups and companies, which the writer may not read.
             manager = sa.manager_id.sudo()

@@ -53,13 +53,6 @@ class OvSaMembership(models.Model):
                 f"{membership.actor_id.name or '?'} ∈ {membership.sa_id.display_name or '?'}"
             )
 
-    def _ov_event_row(self):
-        return {
-            **super()._ov_event_row(),
-            "row_sa_id": self.sa_id.id,
-            "row_actor_id": self.actor_id.id,
-        }
-
     def _ov_event_row_columns(self):
         return {"row_sa_id": "sa_id", "row_actor_id": "actor_id"}
 

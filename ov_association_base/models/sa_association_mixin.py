@@ -152,6 +152,15 @@ class OvSaAssociationMixin(models.AbstractModel):
             if self.env[name]._ov_target_model() == model_name
         ]
 
+    @api.model
+    def _ov_pairs(self):
+        """Every installed pair, as ``(SA layer, actor layer or None)``, in
+        the order of the SA layers' names: the one list of pairs."""
+        return [
+            (self.env[name], self.env[name]._ov_actor_model())
+            for name in self.env["ov.sa.association.mixin"]._ov_concrete_models()
+        ]
+
     def _ov_actor_model(self):
         """The actor-layer model whose parent field points at this model."""
         name = self._ov_actor_model_name
@@ -206,13 +215,6 @@ class OvSaAssociationMixin(models.AbstractModel):
                 )
             )
         return result
-
-    def _ov_event_row(self):
-        return {
-            **super()._ov_event_row(),
-            "row_sa_id": self.sa_id.id,
-            "row_target_id": self[self._ov_target_field].id,
-        }
 
     def _ov_event_row_columns(self):
         return {"row_sa_id": "sa_id", "row_target_id": self._ov_target_field}

@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from .. import arguments
+from ..models.guard_mixin import checked
 
 
 def rows_from_context(context, values):
@@ -30,10 +31,7 @@ def wizard_rows(wizard, mixin):
                 model=model,
             )
         )
-    try:
-        ids = arguments.record_ids("res_ids", wizard.res_ids)
-    except arguments.ArgumentError as error:
-        raise UserError(str(error)) from None
+    ids = checked(arguments.record_ids, "res_ids", wizard.res_ids)
     records = env[model].browse(ids).exists()
     if not records:
         raise UserError(env._("res_ids: the rows to change no longer exist."))

@@ -4,6 +4,8 @@ from lxml.builder import E
 
 from odoo import api, fields, models
 
+from odoo.addons.ov_association_base import policy
+
 
 class OvAssociationHistory(models.AbstractModel):
     """The *History* tab of every association and membership (issue 13)."""
@@ -54,6 +56,6 @@ class OvAssociationViewsMixin(models.AbstractModel):
             E.field(E.list(*columns), name="ov_event_ids", readonly="1", nolabel="1"),
             string=self.env._("History"),
             name="history",
-            groups="ov_association_base.group_ov_manager",
+            groups=policy.MANAGER_GROUP,
         )
         return [*super()._ov_form_pages(), history]

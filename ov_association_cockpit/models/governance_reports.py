@@ -23,11 +23,6 @@ from odoo.addons.ov_association_base.models import schema_sql
 LAYERS = [("sa", "SA association"), ("actor", "Actor association"), ("membership", "Membership")]
 
 
-def _pairs(env):
-    Sa = env["ov.sa.association.mixin"]
-    return [(env[name], env[name]._ov_actor_model()) for name in Sa._ov_concrete_models()]
-
-
 class OvGovernanceReportView(models.AbstractModel):
     """Rebuild a report's SQL view when the pairs it reads change."""
 
@@ -87,7 +82,7 @@ class OvAssociationReport(models.Model):
 
     def _ov_view_sql(self):
         parts = []
-        for Sa, Actor in _pairs(self.env):
+        for Sa, Actor in self.env["ov.sa.association.mixin"]._ov_pairs():
             parts.append(
                 SQL(
                     "SELECT %(model)s, %(label)s, 'sa', row.id, row.sa_id, NULL::integer,"
@@ -177,7 +172,7 @@ class OvAssociationEventReport(models.Model):
     def _ov_view_sql(self):
         parents = [
             SQL("WHEN %s THEN %s", Actor._name, Sa._name)
-            for Sa, Actor in _pairs(self.env)
+            for Sa, Actor in self.env["ov.sa.association.mixin"]._ov_pairs()
             if Actor is not None
         ]
         parent_model = (

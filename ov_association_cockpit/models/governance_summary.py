@@ -10,14 +10,6 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-MANAGER_GROUP = "ov_association_base.group_ov_manager"
-
-
-def _pairs(env):
-    """(SA-layer model, actor-layer model or None) of every installed pair."""
-    Sa = env["ov.sa.association.mixin"]
-    return [(env[name], env[name]._ov_actor_model()) for name in Sa._ov_concrete_models()]
-
 
 class OvSa(models.Model):
     _inherit = "ov.sa"
@@ -32,7 +24,7 @@ class OvSa(models.Model):
     def _compute_ov_governed_summary(self):
         summaries = {sa.id: [] for sa in self}
         now = fields.Datetime.now()
-        for Sa, _actor_model in _pairs(self.env):
+        for Sa, _actor_model in self.env["ov.sa.association.mixin"]._ov_pairs():
             Rows = Sa.sudo() if self.env.su else Sa
             query = Rows._search([("sa_id", "in", self.ids)])  # the reader's rules
             table = SQL.identifier(Sa._table)
@@ -93,7 +85,7 @@ class OvActor(models.Model):
     def _compute_ov_reach_summary(self):
         summaries = {actor.id: [] for actor in self}
         now = fields.Datetime.now()
-        for Sa, Actor in _pairs(self.env):
+        for Sa, Actor in self.env["ov.sa.association.mixin"]._ov_pairs():
             if Actor is None:
                 continue
             Rows = Actor.sudo() if self.env.su else Actor

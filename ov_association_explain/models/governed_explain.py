@@ -2,7 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
-from odoo.addons.ov_association_base import arguments
+from odoo.addons.ov_association_base import arguments, policy
 from odoo.addons.ov_association_base.models.governed_queries import _records_to_ids
 
 from .explain_values import (
@@ -14,8 +14,6 @@ from .explain_values import (
     reason_of,
     without_none,
 )
-
-MANAGER_GROUP = "ov_association_base.group_ov_manager"
 
 
 def _answers_by_text_id(self, value, *args, **kwargs):
@@ -117,7 +115,7 @@ class OvGovernedExplainMixin(models.AbstractModel):
         """
         self._ov_refuse_unknown("search_reaching_actors", unknown)
         self._ov_check_concrete()
-        if not (self.env.su or self.env.user.has_group(MANAGER_GROUP)):
+        if not (self.env.su or self.env.user.has_group(policy.MANAGER_GROUP)):
             raise AccessError(self.env._("Only governance managers may ask who reaches a record."))
         target_id = self._ov_argument(arguments.record_id, "target_id", target_id, required=True)
         kinds = self._ov_query_kinds(kinds, actor_layer=True)
@@ -184,7 +182,7 @@ class OvGovernedExplainMixin(models.AbstractModel):
         domain = self._ov_covering_domain(target_id)
         rows = self.search(domain, order="id")
         actor_model = self._ov_actor_model()
-        if self.env.su or self.env.user.has_group(MANAGER_GROUP):
+        if self.env.su or self.env.user.has_group(policy.MANAGER_GROUP):
             return rows  # they read every row already
         own = self.env["ov.actor"]._ov_current_actor()
         if actor_model is not None and own and actor == own:
@@ -288,7 +286,7 @@ class OvGovernedExplainMixin(models.AbstractModel):
                 SQL("row.row_actor_id = %s", actor.id),
             ):
                 memberships.setdefault(row["row_sa_id"], []).append(row)
-        if not (self.env.su or self.env.user.has_group(MANAGER_GROUP)):
+        if not (self.env.su or self.env.user.has_group(policy.MANAGER_GROUP)):
             # As the live answer: the rows of SAs the actor was an effective
             # member of then, and the rows above the actor's own rows.
             sa_rows = [

@@ -3,7 +3,7 @@ from markupsafe import Markup, escape
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-MANAGER_GROUP = "ov_association_base.group_ov_manager"
+from odoo.addons.ov_association_base import policy
 
 
 class OvAssociationExplainWizard(models.TransientModel):
@@ -30,12 +30,12 @@ class OvAssociationExplainWizard(models.TransientModel):
     # compute does not run): a manager picks the actor before explaining.
     is_manager = fields.Boolean(
         compute="_compute_is_manager",
-        default=lambda self: self.env.user.has_group(MANAGER_GROUP),
+        default=lambda self: self.env.user.has_group(policy.MANAGER_GROUP),
     )
 
     @api.depends_context("uid")
     def _compute_is_manager(self):
-        self.is_manager = self.env.user.has_group(MANAGER_GROUP)
+        self.is_manager = self.env.user.has_group(policy.MANAGER_GROUP)
 
     @api.model
     def _selection_target_models(self):
@@ -65,7 +65,7 @@ class OvAssociationExplainWizard(models.TransientModel):
             self.target_ref.id, actor_id=self.actor_id.id or None, at=self.at
         )
         values = {"allowed": explained["allowed"], "explanation": _render(self.env, explained)}
-        if self.env.user.has_group(MANAGER_GROUP):
+        if self.env.user.has_group(policy.MANAGER_GROUP):
             actors = Sa.search_reaching_actors(self.target_ref.id, at=self.at)
             values["reaching_actor_ids"] = [(6, 0, actors.ids)]
         self.write(values)

@@ -1,6 +1,23 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
+# Columns a successor does not take from its row as they are: the handover
+# sets them (or the database does: the actor rows' parent cache).
+_SET_BY_THE_HANDOVER = {
+    "id",
+    "state",
+    "date_from",
+    "date_to",
+    "handed_over_from_id",
+    "handed_over_to_id",
+    "ov_target_id",
+    "ov_parent_state",
+    "create_uid",
+    "create_date",
+    "write_uid",
+    "write_date",
+}
+
 
 class OvAssociationHandoverLinksMixin(models.AbstractModel):
     """The two rows of a handover point at each other (docs/design.md §6).
@@ -57,6 +74,82 @@ class OvAssociationHandoverLinksMixin(models.AbstractModel):
                         SQL.identifier(self._table),
                     )
                 )
+
+    def _ov_replace_rows(self, changes, date):
+        """The one strategy of the handovers (reassign: another actor;
+        transfer: another SA): end these rows at ``date`` and start, for each,
+        a successor that differs from it only by ``changes`` (``{column:
+        value}``), takes over the rest of its window and its state (a
+        suspended row's successor is suspended), the two linked to each other.
+        Set-based, three statements whatever the number of rows: the
+        successors' ids are drawn first, so that one UPDATE ends each row and
+        points it at its successor (the slot is free before anything takes
+        it), and one INSERT starts the successors already linked back. The
+        caller has checked and locked what creating and activating the
+        successors needs, and writes their events; returns the new ids in
+        the order of ``self``."""
+        cr, table = self.env.cr, SQL.identifier(self._table)
+        self.check_access("create")
+        # Everything: the database's triggers on the rows written here read
+        # the parent rows, memberships, SAs and actors (caches, holders).
+        self.env.flush_all()
+        cr.execute(
+            SQL(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                self._table,
+                len(self),
+            )
+        )
+        new_ids = [row[0] for row in cr.fetchall()]
+        links = SQL(
+            "unnest(%s::integer[], %s::integer[], %s::varchar[], %s::timestamp[])"
+            " AS link(old_id, new_id, state, date_to)",
+            self.ids,
+            new_ids,
+            self.mapped("state"),
+            [row.date_to or None for row in self],
+        )
+        now, uid = fields.Datetime.now(), self.env.uid
+        cr.execute(
+            SQL(
+                "UPDATE %(table)s row SET state = 'expired', date_to = %(date)s,"
+                " handed_over_to_id = link.new_id, write_uid = %(uid)s, write_date = %(now)s"
+                " FROM %(links)s WHERE row.id = link.old_id",
+                table=table,
+                date=date,
+                links=links,
+                uid=uid,
+                now=now,
+            )
+        )
+        copied = sorted(
+            name
+            for name, field in self._fields.items()
+            if field.store
+            and field.column_type
+            and name not in _SET_BY_THE_HANDOVER
+            and name not in changes
+        )
+        cr.execute(
+            SQL(
+                "INSERT INTO %(table)s (id, state, date_from, date_to, handed_over_from_id,"
+                " create_uid, create_date, write_uid, write_date, %(changed)s, %(copied)s)"
+                " SELECT link.new_id, link.state, %(date)s, link.date_to, old.id,"
+                " %(uid)s, %(now)s, %(uid)s, %(now)s, %(values)s, %(from_old)s"
+                " FROM %(links)s JOIN %(table)s old ON old.id = link.old_id",
+                table=table,
+                changed=SQL(", ").join(SQL.identifier(name) for name in changes),
+                values=SQL(", ").join(SQL("%s", value) for value in changes.values()),
+                copied=SQL(", ").join(SQL.identifier(name) for name in copied),
+                from_old=SQL(", ").join(SQL.identifier("old", name) for name in copied),
+                date=date,
+                uid=uid,
+                now=now,
+                links=links,
+            )
+        )
+        self.invalidate_recordset()
+        return new_ids
 
     def _ov_link_handovers(self, pairs):
         """Record ``[(old id, new id), …]`` on both rows of each pair, in one

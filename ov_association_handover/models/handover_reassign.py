@@ -51,7 +51,7 @@ class OvAssociationReassignMixin(models.AbstractModel):
         self._ov_refuse_unknown_handover("action_reassign", unknown)
         self = self._ov_distinct()
         actor = self._ov_handover_record("new_actor_id", "ov.actor", new_actor_id)
-        reason = self._ov_handover_argument(arguments.reason, reason)
+        reason = self._ov_argument(arguments.reason, reason)
         date = self._ov_handover_moment(date)
         if not self:
             return {"reassigned": []}
@@ -152,71 +152,17 @@ class OvAssociationReassignMixin(models.AbstractModel):
         return self.env["ov.sa"].sudo().browse(row[0] for row in self.env.cr.fetchall())
 
     def _ov_do_reassign(self, actor, date, reason):
-        """End these rows and start their successors, set-based; ``{old: new}``.
-
-        Four statements whatever the number of rows: the successors' ids are
-        drawn first, so that one UPDATE ends each row and points it at its
-        successor (the slot is free before anything takes it), one INSERT
-        starts the successors already linked back, and one INSERT writes the
-        two ``reassign`` events of each pair. Everything the ORM would check
-        on creation and activation was checked before (``_ov_check_reassign``:
+        """End these rows and start their successors for ``actor``, set-based
+        (``_ov_replace_rows``), then one INSERT writes the two ``reassign``
+        events of each pair; ``{old: new}``. Everything the ORM would check on
+        creation and activation was checked before (``_ov_check_reassign``:
         membership, window, company; same parent and kind as a live row), the
         parents and memberships are locked as for any new child, and the
         exclusivity index still rules.
         """
-        cr, table = self.env.cr, SQL.identifier(self._table)
         states = self.mapped("state")
-        self.check_access("create")
         self._ov_lock_scope([(row[self._ov_parent_field].id, actor.id) for row in self])
-        self.env.flush_all()
-        cr.execute(
-            SQL(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                self._table,
-                len(self),
-            )
-        )
-        new_ids = [row[0] for row in cr.fetchall()]
-        links = SQL(
-            "unnest(%s::integer[], %s::integer[], %s::varchar[], %s::timestamp[])"
-            " AS link(old_id, new_id, state, date_to)",
-            self.ids,
-            new_ids,
-            states,
-            [row.date_to or None for row in self],
-        )
-        now, uid = fields.Datetime.now(), self.env.uid
-        cr.execute(
-            SQL(
-                "UPDATE %(table)s row SET state = 'expired', date_to = %(date)s,"
-                " handed_over_to_id = link.new_id, write_uid = %(uid)s, write_date = %(now)s"
-                " FROM %(links)s WHERE row.id = link.old_id",
-                table=table,
-                date=date,
-                links=links,
-                uid=uid,
-                now=now,
-            )
-        )
-        copied = self._ov_successor_copied_columns()
-        cr.execute(
-            SQL(
-                "INSERT INTO %(table)s (id, %(parent)s, actor_id, state, date_from, date_to,"
-                " handed_over_from_id, create_uid, create_date, write_uid, write_date%(copied)s)"
-                " SELECT link.new_id, old.%(parent)s, %(actor)s, link.state, %(date)s,"
-                " link.date_to, old.id, %(uid)s, %(now)s, %(uid)s, %(now)s%(from_old)s"
-                " FROM %(links)s JOIN %(table)s old ON old.id = link.old_id",
-                table=table,
-                parent=SQL.identifier(self._ov_parent_field),
-                copied=SQL("").join(SQL(", %s", SQL.identifier(name)) for name in copied),
-                from_old=SQL("").join(SQL(", old.%s", SQL.identifier(name)) for name in copied),
-                actor=actor.id,
-                date=date,
-                uid=uid,
-                now=now,
-                links=links,
-            )
-        )
+        new_ids = self._ov_replace_rows({"actor_id": actor.id}, date)
         why = self.env._("Reassigned to %(actor)s", actor=actor_label(actor))
         why = self._ov_dated_reason(f"{why}: {reason}" if reason else why, date)
         # Dated when the handover takes effect: answers as of any moment since
@@ -225,43 +171,18 @@ class OvAssociationReassignMixin(models.AbstractModel):
         self.invalidate_recordset()
         return dict(zip(self, self.browse(new_ids), strict=True))
 
-    def _ov_successor_copied_columns(self):
-        """Stored fields a successor takes from its row as they are: the kind,
-        and any a concrete model adds (the mixins set the others)."""
-        own = {
-            "id",
-            "actor_id",
-            self._ov_parent_field,
-            "state",
-            "date_from",
-            "date_to",
-            "handed_over_from_id",
-            "handed_over_to_id",
-            "ov_target_id",
-            "ov_parent_state",
-            "create_uid",
-            "create_date",
-            "write_uid",
-            "write_date",
-        }
-        return sorted(
-            name
-            for name, field in self._fields.items()
-            if field.store and field.column_type and name not in own
-        )
-
     def _ov_reassign_events(self, new_ids, states, actor, reason, now):
         """One ``reassign`` event on each row of each pair, naming the other:
         the ended row (old state → expired) and its successor (→ its state),
         each recording its row as it now stands."""
         label = actor_label(actor)
+        row_columns, row_values = self._ov_event_row_sql("row")
         self.env.cr.execute(
             SQL(
                 """INSERT INTO ov_association_event (
                        model, res_id, event, old_state, new_state, old_kind, new_kind,
                        old_value, new_value, reason, user_id, company_id, date,
-                       row_state, row_kind, row_date_from, row_date_to,
-                       row_parent_id, row_actor_id)
+                       %(row_columns)s)
                    SELECT %(model)s, row.id, 'reassign',
                           CASE WHEN side.ended THEN link.state END, row.state,
                           row.association_kind, row.association_kind,
@@ -271,8 +192,7 @@ class OvAssociationReassignMixin(models.AbstractModel):
                           %(label)s || CASE WHEN side.ended THEN ', successor row '
                                             || link.new_id ELSE '' END,
                           %(reason)s, %(uid)s, row.company_id, %(now)s,
-                          row.state, row.association_kind, row.date_from, row.date_to,
-                          row.%(parent)s, row.actor_id
+                          %(row_values)s
                    FROM unnest(%(old)s::integer[], %(new)s::integer[], %(states)s::varchar[])
                         AS link(old_id, new_id, state)
                    JOIN %(table)s previous ON previous.id = link.old_id
@@ -286,7 +206,8 @@ class OvAssociationReassignMixin(models.AbstractModel):
                 reason=reason,
                 uid=self.env.uid,
                 now=now,
-                parent=SQL.identifier(self._ov_parent_field),
+                row_columns=row_columns,
+                row_values=row_values,
                 old=self.ids,
                 new=new_ids,
                 states=states,

@@ -15,7 +15,7 @@ from odoo.exceptions import UserError
 
 from odoo.addons.ov_association_base import arguments, policy
 from odoo.addons.ov_association_base.models.actor_subset_mixin import HANDOVER
-from odoo.addons.ov_association_base.models.lifecycle_mixin import EventDate
+from odoo.addons.ov_association_base.models.lifecycle_events import EventDate
 
 from .window_change import clip
 
@@ -43,11 +43,9 @@ class OvAssociationTransferMixin(models.AbstractModel):
         self._ov_refuse_unknown_handover("action_transfer", unknown)
         self = self._ov_distinct()
         sa = self._ov_handover_record("new_sa_id", "ov.sa", new_sa_id)
-        reason = self._ov_handover_argument(arguments.reason, reason)
+        reason = self._ov_argument(arguments.reason, reason)
         date = self._ov_handover_moment(date)
-        keep_actor_rows = self._ov_handover_argument(
-            arguments.boolean, "keep_actor_rows", keep_actor_rows
-        )
+        keep_actor_rows = self._ov_argument(arguments.boolean, "keep_actor_rows", keep_actor_rows)
         result = {"transferred": [], "kept": [], "lost": [], "kept_actors": [], "lost_actors": []}
         if not self:
             return result
@@ -100,7 +98,6 @@ class OvAssociationTransferMixin(models.AbstractModel):
 
     def _ov_do_transfer(self, sa, date, reason, keep_actor_rows):
         states = self.mapped("state")
-        windows_to = self.mapped("date_to")
         children = self._ov_actor_rows().filtered(
             lambda child: child.state in policy.RUNNING_STATES
         )
@@ -122,38 +119,31 @@ class OvAssociationTransferMixin(models.AbstractModel):
         child_states = {child: child.state for child in children}
         why = self.env._("Transferred to SA %(sa)s", sa=sa_label(sa))
         why = self._ov_dated_reason(f"{why}: {reason}" if reason else why, date)
-        self._ov_system_write({"state": "expired", "date_to": date})
-        self.env.flush_all()
+        old_labels = [sa_label(row.sa_id) for row in self]
+        # The handovers' one strategy: these rows end, their successors under
+        # ``sa`` start with the rest of their windows and states, linked.
+        successors = self.browse(self._ov_replace_rows({"sa_id": sa.id}, date))
+        pairs = dict(zip(self, successors, strict=True))
         # The children end with their parent, as any expiry of it ends them.
         self._ov_after_transition("expired", why)
-        successors = self.create(
-            [
-                {
-                    "sa_id": sa.id,
-                    self._ov_target_field: row[self._ov_target_field].id,
-                    "association_kind": row.association_kind,
-                    "date_from": date,
-                    "date_to": end,
-                }
-                for row, end in zip(self, windows_to, strict=True)
-            ]
-        )
-        pairs = dict(zip(self, successors, strict=True))
         self._ov_log_events(
             "transfer",
             old_states=states,
             new_states=["expired"] * len(self),
-            old_values=[sa_label(row.sa_id) for row in self],
+            old_values=old_labels,
             new_values=[f"{sa_label(sa)}, row {pairs[row].id}" for row in self],
             reason=why,
         )
-        successors._ov_transition("active", why, method="action_activate")
-        successors.browse(
-            pairs[row].id for row, state in zip(self, states, strict=True) if state == "suspended"
-        )._ov_transition(
-            "suspended", self.env._("Its predecessor was suspended"), method="action_suspend"
+        successors._ov_log_events(
+            "transfer",
+            new_states=states,
+            new_kinds=successors.mapped("association_kind"),
+            old_values=[
+                f"{label}, row {row.id}" for row, label in zip(self, old_labels, strict=True)
+            ],
+            new_values=[sa_label(sa)] * len(self),
+            reason=why,
         )
-        self._ov_link_handovers([(old.id, new.id) for old, new in pairs.items()])
         # A child whose window has already closed (the cron has not expired
         # it yet) has nothing left to keep.
         kept = children.filtered(

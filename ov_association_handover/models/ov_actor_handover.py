@@ -3,6 +3,7 @@ from odoo.exceptions import UserError
 from odoo.tools import split_every
 
 from odoo.addons.ov_association_base import arguments, policy
+from odoo.addons.ov_association_base.models.guard_mixin import checked
 
 
 # One concern per file: ov.actor is also extended by governance_summary.
@@ -21,12 +22,9 @@ class OvActor(models.Model):
         membership in any SA concerned (all of them are named). Returns
         ``{"rows": n, "by_model": {model: [[old, new], …]}}``.
         """
-        try:
-            if unknown:
-                arguments.known_to(type(self).action_hand_over, unknown)
-            reason = arguments.reason(reason)
-        except arguments.ArgumentError as error:
-            raise UserError(str(error)) from None
+        if unknown:
+            checked(arguments.known_to, type(self).action_hand_over, unknown)
+        reason = checked(arguments.reason, reason)
         if len(self) != 1:
             # ensure_one's ValueError would reach an RPC caller as a traceback.
             raise UserError(
@@ -61,16 +59,9 @@ class OvActor(models.Model):
     def _ov_hand_over_preview(self, successor_id, sa_id=None):
         """What a hand-over would change: ``rows`` by model, the successor,
         and the SAs where the successor is not an effective member."""
-        try:
-            successor_id = arguments.record_id("successor_id", successor_id, required=True)
-            sa_id = arguments.record_id("sa_id", sa_id)
-        except arguments.ArgumentError as error:
-            raise UserError(str(error)) from None
-        successor = self.env["ov.actor"].browse(successor_id).exists()
-        if not successor:
-            raise UserError(
-                self.env._("successor_id: there is no actor with id %(id)s.", id=successor_id)
-            )
+        successor_id = checked(arguments.record_id, "successor_id", successor_id, required=True)
+        sa_id = checked(arguments.record_id, "sa_id", sa_id)
+        successor = self._ov_readable_record("successor_id", self.env["ov.actor"], successor_id)
         if successor == self:
             raise UserError(
                 self.env._("%(actor)s cannot hand over to themselves.", actor=self.name)

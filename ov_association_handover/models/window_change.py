@@ -8,7 +8,7 @@ children of an SA row that it shortens.
 """
 
 from odoo import fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from odoo.addons.ov_association_base import arguments, policy
@@ -38,7 +38,7 @@ class OvAssociationWindowChangeMixin(models.AbstractModel):
         """
         self._ov_refuse_unknown_handover("action_change_window", unknown)
         self = self._ov_distinct()
-        reason = self._ov_handover_argument(arguments.reason, reason)
+        reason = self._ov_argument(arguments.reason, reason)
         self._ov_lock_rows()
         windows = self._ov_plan_windows(date_from, date_to)
         changing = self.browse(
@@ -188,51 +188,23 @@ class OvAssociationWindowChangeMixin(models.AbstractModel):
             return None
         if value is False:
             return False
-        moment = self._ov_handover_argument(arguments.moment, name, value)
+        moment = self._ov_argument(arguments.moment, name, value)
         return moment if moment is not None else False
 
     def _ov_refuse_unknown_handover(self, method, unknown):
         """A handover's ``**unknown`` keyword arguments, named in a UserError."""
         if unknown:
-            self._ov_handover_argument(arguments.known_to, getattr(type(self), method), unknown)
-
-    def _ov_handover_argument(self, check, *args, **kwargs):
-        try:
-            return check(*args, **kwargs)
-        except arguments.ArgumentError as error:
-            raise UserError(
-                self.env._("%(model)s: %(error)s", model=self._description, error=error)
-            ) from None
+            self._ov_argument(arguments.known_to, getattr(type(self), method), unknown)
 
     def _ov_handover_record(self, argument, model, value):
         """The record of ``model`` a handover names (the new actor or SA):
         an id of a record that exists and that the caller may read."""
-        record_id = self._ov_handover_argument(arguments.record_id, argument, value, required=True)
-        record = self.env[model].browse(record_id)
-        if not record.exists():
-            raise UserError(
-                self.env._(
-                    "%(argument)s: there is no %(model)s with id %(id)s.",
-                    argument=argument,
-                    model=record._description,
-                    id=record_id,
-                )
-            )
-        if not self.env.su and not record._filtered_access("read"):
-            raise AccessError(
-                self.env._(
-                    "%(argument)s: you cannot read %(model)s %(id)s (another company, or no "
-                    "access).",
-                    argument=argument,
-                    model=record._description,
-                    id=record_id,
-                )
-            )
-        return record
+        record_id = self._ov_argument(arguments.record_id, argument, value, required=True)
+        return self._ov_readable_record(argument, self.env[model], record_id)
 
     def _ov_handover_moment(self, date):
         """When a handover takes effect: ``date`` (now or past, UTC) or now."""
-        moment = self._ov_handover_argument(arguments.moment, "date", date)
+        moment = self._ov_argument(arguments.moment, "date", date)
         now = fields.Datetime.now()
         if moment and moment > now:
             raise UserError(
@@ -247,9 +219,7 @@ class OvAssociationWindowChangeMixin(models.AbstractModel):
     def _ov_distinct(self):
         """These rows, each once: a handover given an id twice acts once. At
         most ``arguments.MAX_IDS`` of them, counted before anything is read."""
-        self._ov_handover_argument(
-            arguments.too_many, "ids", len(self._ids), arguments.MAX_IDS, "rows"
-        )
+        self._ov_argument(arguments.too_many, "ids", len(self._ids), arguments.MAX_IDS, "rows")
         return self.browse(tuple(dict.fromkeys(self._ids)))
 
     def _ov_check_after_history(self, date):

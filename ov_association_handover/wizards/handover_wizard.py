@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from odoo.addons.ov_association_base import arguments
+from odoo.addons.ov_association_base.models.guard_mixin import checked
 from odoo.addons.ov_association_base.wizards.reason_wizard import rows_from_context, wizard_rows
 
 from ..models.window_change import window_label
@@ -63,10 +64,7 @@ class OvAssociationHandoverWizard(models.TransientModel):
         if self.operation == "hand_over":
             if self.res_model != "ov.actor":
                 raise UserError(self.env._("res_model: hand over starts from an actor."))
-            try:
-                ids = arguments.record_ids("res_ids", self.res_ids)
-            except arguments.ArgumentError as error:
-                raise UserError(str(error)) from None
+            ids = checked(arguments.record_ids, "res_ids", self.res_ids)
             actor = self.env["ov.actor"].browse(ids).exists()
             if len(actor) != 1:
                 raise UserError(self.env._("res_ids: hand over one actor at a time."))

@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from odoo.addons.ov_association_base import arguments, policy
+from odoo.addons.ov_association_base.models.guard_mixin import checked
 
 # Characters of a rule's domain text, checked before it is parsed (docs/design.md §5):
 # room for a domain at the library's size limit (arguments.MAX_DOMAIN_SIZE
@@ -87,12 +88,9 @@ class OvMigrationRule(models.Model):
 
     def _ov_check_domain_text(self, name, text):
         """Refuse a domain text ``parse_domain`` refuses, before it is stored."""
-        try:
-            parse_domain(text)
-        except arguments.ArgumentError as error:
-            raise UserError(
-                self.env._("Classification rule %(rule)s: %(error)s", rule=name or "", error=error)
-            ) from None
+        checked(
+            parse_domain, text, label=self.env._("Classification rule %(rule)s", rule=name or "")
+        )
 
     def _ov_domain(self):
         """The rule's domain as a list, or a UserError naming the rule.
