@@ -20,6 +20,7 @@ from datetime import timedelta
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
@@ -29,6 +30,9 @@ DEFAULT_LEAD_DAYS = 7
 # A lead time longer than this reminds of nothing useful and, far enough, makes
 # the scheduled action's date arithmetic overflow.
 MAX_LEAD_DAYS = 3650
+# Reminders one call of the scheduled action creates (each is an activity, a
+# follower and a notification): the cron runner commits them and calls again.
+BATCH_SIZE = 500
 
 
 def lead_days_problem(env, days):
@@ -81,14 +85,59 @@ class OvAssociationReminder(models.Model):
         return days
 
     @api.model
-    def _cron_remind_expiring_rows(self):
-        """Create the missing reminders, close the stale ones; returns
-        ``(created, closed)``."""
+    def _cron_remind_expiring_rows(self, batch_size=None):
+        """Close the stale reminders, create the missing ones; returns
+        ``(created, closed)``.
+
+        Run by the scheduler (Odoo's cron runner gives it a progress record),
+        a call creates at most ``batch_size`` reminders (``BATCH_SIZE`` by
+        default) and reports how many remain with ``ir.cron._notify_progress``:
+        the runner commits them and calls again while some remain. Called
+        directly (a script, the tests), it creates every reminder due.
+        """
+        if batch_size is None:
+            batch_size = BATCH_SIZE
+        elif isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+            raise UserError(
+                self.env._(
+                    "Expiry reminders: batch_size must be a whole number of at least 1, "
+                    "got %(value)r.",
+                    value=batch_size,
+                )
+            )
+        in_cron = bool(self.env.context.get("ir_cron_progress_id"))
         closed = self._ov_close_stale()
         created = 0
+        due_count = 0
+        for Model, due in self._ov_due_rows():
+            due_count += len(due)
+            if in_cron:
+                due = due[: max(batch_size - created, 0)]
+            if due:
+                created += len(self._ov_remind(Model, due))
+        if in_cron:
+            self.env["ir.cron"]._notify_progress(
+                done=created + closed, remaining=max(due_count - created, 0)
+            )
+        return created, closed
+
+    def _ov_due_rows(self):
+        """``[(model, [(row id, date_to, SA id, responsible id), …])]``: the rows
+        ending within the lead time whose SA's responsible has no reminder of
+        that end yet, in id order."""
         now = fields.Datetime.now()
         horizon = now + timedelta(days=self._ov_lead_days())
-        for Model, sa_sql, join in self._ov_reminded_models():
+        # What the SQL below reads, written first (rows changed earlier in the
+        # transaction count).
+        self.env["ov.sa"].flush_model(["manager_id", "company_id"])
+        self.env["res.users"].flush_model(["groups_id", "company_ids"])
+        self.env["res.groups"].flush_model(["users"])
+        self.env["res.company"].flush_model(["user_ids"])
+        self.flush_model(["res_model", "res_id", "date_to"])
+        result = []
+        for Model, sa_sql, join, read in self._ov_reminded_models():
+            for ReadModel, fnames in read:
+                ReadModel.flush_model(fnames)
             self.env.cr.execute(
                 SQL(
                     """SELECT row.id, row.date_to, %(sa)s, sa.manager_id
@@ -120,19 +169,20 @@ class OvAssociationReminder(models.Model):
                     group=self.env.ref("ov_association_base.group_ov_manager").id,
                 )
             )
-            due = self.env.cr.fetchall()
-            if due:
-                created += len(self._ov_remind(Model, due))
-        return created, closed
+            result.append((Model, self.env.cr.fetchall()))
+        return result
 
     def _ov_reminded_models(self):
-        """(model, SQL of the row's SA, join) of every row that may expire."""
+        """(model, SQL of the row's SA, join, [(model, fields) the join reads])
+        of every row that may expire."""
+        row_fields = ["state", "date_to", "sa_id"]
         models_ = []
         for name in self.env["ov.sa.association.mixin"]._ov_concrete_models():
             Sa = self.env[name]
-            models_.append((Sa, SQL("row.sa_id"), SQL("")))
+            models_.append((Sa, SQL("row.sa_id"), SQL(""), [(Sa, row_fields)]))
             Actor = Sa._ov_actor_model()
             if Actor is not None:
+                parent = Actor._ov_parent_field
                 models_.append(
                     (
                         Actor,
@@ -140,40 +190,40 @@ class OvAssociationReminder(models.Model):
                         SQL(
                             "JOIN %s parent ON parent.id = row.%s",
                             SQL.identifier(Sa._table),
-                            SQL.identifier(Actor._ov_parent_field),
+                            SQL.identifier(parent),
                         ),
+                        [(Actor, ["state", "date_to", parent]), (Sa, ["sa_id"])],
                     )
                 )
-        models_.append((self.env["ov.sa.membership"], SQL("row.sa_id"), SQL("")))
+        Membership = self.env["ov.sa.membership"]
+        models_.append((Membership, SQL("row.sa_id"), SQL(""), [(Membership, row_fields)]))
         return models_
 
     def _ov_remind(self, Model, due):
-        todo = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
-        model_id = self.env["ir.model"]._get_id("ov.sa")
+        """A to-do on the SA for its responsible per row of ``due``, and the
+        reminder that remembers it; returns the reminders."""
         # sudo: the scheduled action writes activities for the SAs' responsibles.
-        Activity = self.env["mail.activity"].sudo()
+        Sa = self.env["ov.sa"].sudo()
+        values = []
         # One at a time: creating several activities of one SA and user in a
         # batch subscribes that user to the SA twice (mail_followers refuses).
-        activities = Activity.browse()
-        for values in [
-            {
-                "res_model_id": model_id,
-                "res_id": sa_id,
-                "activity_type_id": todo.id if todo else False,
-                "user_id": manager_id,
-                "date_deadline": fields.Date.to_date(date_to),
-                "summary": self.env._(
+        for row_id, date_to, sa_id, manager_id in due:
+            activity = Sa.browse(sa_id).activity_schedule(
+                "mail.mail_activity_data_todo",
+                date_deadline=fields.Date.to_date(date_to),
+                summary=self.env._(
                     "Ends %(date)s: %(row)s",
                     date=fields.Datetime.to_string(date_to),
                     row=self._ov_row_label(Model, row_id),
                 ),
-                "note": self._ov_row_note(Model, row_id, date_to),
-            }
-            for row_id, date_to, sa_id, manager_id in due
-        ]:
-            activities |= Activity.create(values)
-        return self.sudo().create(
-            [
+                note=self._ov_row_note(Model, row_id, date_to),
+                user_id=manager_id,
+            )
+            if not activity:
+                # Activities are switched off (mail_activity_automation_skip):
+                # no reminder either, a later run reminds.
+                continue
+            values.append(
                 {
                     "res_model": Model._name,
                     "res_id": row_id,
@@ -181,11 +231,8 @@ class OvAssociationReminder(models.Model):
                     "sa_id": sa_id,
                     "activity_id": activity.id,
                 }
-                for (row_id, date_to, sa_id, _manager), activity in zip(
-                    due, activities, strict=True
-                )
-            ]
-        )
+            )
+        return self.sudo().create(values)
 
     def _ov_row_label(self, Model, row_id):
         """The row by its model and number: nothing a reader of the SA may not know."""
