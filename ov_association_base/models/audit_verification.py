@@ -64,7 +64,8 @@ class OvAssociationEventVerification(models.Model):
         return self._ov_seal()
 
     def _ov_seal(self):
-        self.env.flush_all()
+        # The chain is read and sealed in SQL: pending changes of events first.
+        self.flush_model()
         cr = self.env.cr
         key = self._ov_audit_key()
         self._ov_require_key(key)
