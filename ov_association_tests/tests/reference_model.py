@@ -6,8 +6,10 @@ and the memberships it depends on. The model-based soak drives this model and
 the real ORM with the same operations and compares every answer: so nothing
 here may come from the code under test. The rule tables are the ones written
 out in ``contract_tables`` (never ``policy``: a wrong table there must show up
-as a mismatch); the rest is the contract as docs/design.md states it. This module
-imports no Odoo, so the pure tier can load it alone.
+as a mismatch); the rest is the contract as docs/design.md states it. The rows,
+and the answers read from them, are in ``reference_state``; here are the
+operations that change them. Neither imports Odoo, so the pure tier can load
+this module alone (it then loads its neighbours by path).
 
 Time is a clock in whole hours from an arbitrary origin; a window is a pair
 of hours, either end ``None`` (open). Rows are known by *handles* (1, 2, …),
@@ -23,76 +25,39 @@ import importlib.util
 import os
 
 try:
-    from . import contract_tables
-except ImportError:  # loaded alone, by file path (the pure tier)
-    _spec = importlib.util.spec_from_file_location(
-        "ov_contract_tables", os.path.join(os.path.dirname(__file__), "contract_tables.py")
-    )
-    contract_tables = importlib.util.module_from_spec(_spec)
-    _spec.loader.exec_module(contract_tables)
+    from . import contract_tables, reference_state
+except ImportError:  # loaded alone, by file path (the pure tier): its two neighbours too
 
-USER_ERROR = "UserError"
-VALIDATION_ERROR = "ValidationError"
+    def _neighbour(name):
+        spec = importlib.util.spec_from_file_location(
+            f"ov_{name}", os.path.join(os.path.dirname(__file__), f"{name}.py")
+        )
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
 
-MEMBERSHIP = "membership"
-SA_ROW = "sa"
-ACTOR_ROW = "actor"
-LAYERS = (MEMBERSHIP, SA_ROW, ACTOR_ROW)
+    contract_tables = _neighbour("contract_tables")
+    reference_state = _neighbour("reference_state")
 
-# Why an operation was refused, when the soak needs to tell cases apart.
-WRONG_METHOD = "transition allowed, but through another method"
-
-
-class Refused(Exception):
-    """The contract refuses the operation with ``error`` (the exception class name)."""
-
-    def __init__(self, error, why):
-        super().__init__(f"{error}: {why}")
-        self.error = error
-        self.why = why
+# The shared words, read here by the soak and the pure tier (``rm.SA_ROW``, …).
+USER_ERROR = reference_state.USER_ERROR
+VALIDATION_ERROR = reference_state.VALIDATION_ERROR
+MEMBERSHIP = reference_state.MEMBERSHIP
+SA_ROW = reference_state.SA_ROW
+ACTOR_ROW = reference_state.ACTOR_ROW
+LAYERS = reference_state.LAYERS
+WRONG_METHOD = reference_state.WRONG_METHOD
+Refused = reference_state.Refused
+Row = reference_state.Row
 
 
-class Row:
-    """A membership, an SA row or an actor row, as the contract sees it."""
-
-    __slots__ = (
-        "handle",
-        "layer",
-        "kind",
-        "date_from",
-        "date_to",
-        "sa",
-        "actor",
-        "target",
-        "parent",
-        "state",
-        "deleted",
-        "events",
-    )
-
-    def __init__(self, handle, layer, kind=None, window=(None, None), **links):
-        self.handle = handle
-        self.layer = layer
-        self.kind = kind
-        self.date_from, self.date_to = window
-        self.sa = links.get("sa")
-        self.actor = links.get("actor")
-        self.target = links.get("target")
-        self.parent = links.get("parent")
-        self.state = "draft"
-        self.deleted = False
-        self.events = []
-
-    def __repr__(self):
-        return f"<{self.layer} #{self.handle} {self.state} {self.kind or ''}>".replace(" >", ">")
-
-
-class ReferenceModel:
-    """The contract's state and answers; operations mutate it or raise Refused."""
+class ReferenceModel(reference_state.ReferenceState):
+    """The contract's state and answers, and the operations that mutate it or raise Refused."""
 
     def __init__(
         self, tables=contract_tables, sa_exclusive=("assignment",), actor_exclusive=("assignment",)
     ):
+        super().__init__()
         self.transitions = dict(tables.TRANSITIONS)
         self.terminal = frozenset(tables.TERMINAL_STATES)
         self.live_states = frozenset(tables.OPEN_STATES)
@@ -102,10 +67,6 @@ class ReferenceModel:
         # Each public method moves a row to one state (docs/design.md §3 Lifecycle).
         self.method_state = {method: new for (_old, new), method in self.transitions.items()}
         self.exclusive = {SA_ROW: frozenset(sa_exclusive), ACTOR_ROW: frozenset(actor_exclusive)}
-        self.now = 0
-        self.rows = {}
-        self._next_handle = 1
-        self.last_refusal = None
 
     # ------------------------------------------------------------------
     # Atomicity: a refused operation leaves the model as it was
@@ -119,88 +80,6 @@ class ReferenceModel:
             self.rows, self._next_handle = saved
             self.last_refusal = refusal
             return refusal.error, None
-
-    # ------------------------------------------------------------------
-    # Reading the model
-    # ------------------------------------------------------------------
-    def row(self, handle):
-        return self.rows[handle]
-
-    def handles(self, layer, deleted=False):
-        """Handles of ``layer``'s rows (existing ones, or deleted ones), in creation order."""
-        return [h for h, r in self.rows.items() if r.layer == layer and r.deleted == deleted]
-
-    def children(self, sa_row):
-        return [r for r in self.rows.values() if r.parent == sa_row.handle and not r.deleted]
-
-    def in_window(self, row):
-        """``date_from <= now < date_to``, open ends empty (docs/design.md §3)."""
-        return (row.date_from is None or row.date_from <= self.now) and (
-            row.date_to is None or self.now < row.date_to
-        )
-
-    def is_effective(self, handle):
-        row = self.rows[handle]
-        if row.deleted or row.state != "active" or not self.in_window(row):
-            return False
-        if row.layer == ACTOR_ROW:
-            # Parent suspended (or otherwise not effective): the child is not
-            # either; nor while its actor's membership in the SA is not
-            # effective (suspended, or its window not open), issue 22.
-            parent = self.rows[row.parent]
-            return self.is_effective(row.parent) and self.has_effective_membership(
-                row.actor, parent.sa
-            )
-        return True
-
-    def has_effective_membership(self, actor, sa):
-        return any(
-            self.is_effective(h)
-            for h in self.handles(MEMBERSHIP)
-            if self.rows[h].actor == actor and self.rows[h].sa == sa
-        )
-
-    def parent_cache(self, handle):
-        """What an actor row caches of its parent: (target, state)."""
-        parent = self.rows[self.rows[handle].parent]
-        return parent.target, parent.state
-
-    # ------------------------------------------------------------------
-    # Governed queries (docs/design.md §4)
-    # ------------------------------------------------------------------
-    def actor_targets(self, actor, sa=None, kinds=None):
-        """Targets ``actor`` reaches through effective actor rows (of kinds, in sa)."""
-        found = set()
-        for handle in self.handles(ACTOR_ROW):
-            row = self.rows[handle]
-            parent = self.rows[row.parent]
-            if row.actor != actor or (sa is not None and parent.sa != sa):
-                continue
-            if kinds and row.kind not in kinds:
-                continue
-            if self.is_effective(handle):
-                found.add(parent.target)
-        return found
-
-    def sa_targets(self, sa, kinds=None):
-        """Targets of the SA's effective SA rows (of kinds)."""
-        return {
-            self.rows[h].target
-            for h in self.handles(SA_ROW)
-            if self.rows[h].sa == sa
-            and (not kinds or self.rows[h].kind in kinds)
-            and self.is_effective(h)
-        }
-
-    def check(self, target, actor, kinds=None):
-        return target in self.actor_targets(actor, kinds=kinds)
-
-    def may_query_sa(self, actor, sa):
-        """A user who is not a manager may ask about an SA they are an effective member of."""
-        return self.has_effective_membership(actor, sa)
-
-    def trail(self, handle):
-        return list(self.rows[handle].events)
 
     # ------------------------------------------------------------------
     # Creation
