@@ -1,4 +1,5 @@
 from . import test_conformance
+from . import test_conformance_queries
 from . import test_views_and_wizards
 from . import test_query_plans
 from . import test_effective_window
