@@ -59,7 +59,10 @@ class OvMigrationPlanMapping(models.AbstractModel):
     def _ov_propose_side(self, side, field):
         env = self.env
         Legacy = env[self.legacy_model]
-        env.flush_all()
+        # What the SQL below reads: the stamp column, the scope's company, the
+        # plan's mapping lines.
+        self._ov_flush_legacy(field.name)
+        env["ov.migration.map"].flush_model(["plan_id", "side", "source_id"])
         env.cr.execute(
             SQL(
                 """SELECT DISTINCT legacy.%(column)s FROM %(table)s legacy

@@ -32,7 +32,10 @@ class OvMigrationPlanCutover(models.AbstractModel):
                     )
                 )
             plan._ov_step("frozen")
-            self.env.flush_all()
+            # Writes made before the freeze land before its trigger exists;
+            # the trigger names the plan when it refuses one.
+            self.env[plan.legacy_model].flush_model()
+            plan.flush_recordset(["name"])
             shape = plan._ov_shape()
             cutover.install_freeze(
                 self.env.cr,
@@ -54,10 +57,12 @@ class OvMigrationPlanCutover(models.AbstractModel):
         for plan in self:
             plan._ov_check_invertible()
             plan._ov_step("demoted")
-            self.env.flush_all()
+            shape = plan._ov_shape()
+            # Pending writes meet the freeze they were made under; the cache
+            # is then computed from the associations and the mapping.
+            plan._ov_flush_plan_tables(shape)
             table = self.env[plan.legacy_model]._table
             cutover.drop_plan(self.env.cr, plan.id, table)  # a freeze gives way
-            shape = plan._ov_shape()
             for side, _field in plan._ov_stamp_fields():
                 association_table, target = plan._ov_followed(side)
                 cutover.install_demote(
@@ -236,7 +241,9 @@ class OvMigrationPlanCutover(models.AbstractModel):
         """Back to draft: triggers removed; what was backfilled stays."""
         self._ov_check_manager()
         for plan in self:
-            self.env.flush_all()
+            # Pending writes meet the triggers they were made under (the
+            # freeze; the demoted cache and what its associations follow).
+            plan._ov_flush_plan_tables()
             cutover.drop_plan(self.env.cr, plan.id, self.env[plan.legacy_model]._table)
             plan._ov_step("draft")
         return True

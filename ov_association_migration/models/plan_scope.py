@@ -74,6 +74,14 @@ class OvMigrationPlanScope(models.AbstractModel):
                 )
             )
 
+    def _ov_flush_legacy(self, *fnames):
+        """Write the pending changes of the legacy model's ``fnames`` and of the
+        company column the plan's scope reads (``_ov_scope_sql``), for SQL
+        that reads them next."""
+        self.ensure_one()
+        Legacy = self.env[self.legacy_model]
+        Legacy.flush_model([*fnames, *(["company_id"] if "company_id" in Legacy._fields else [])])
+
     @api.model
     def _ov_pair_model_names(self):
         return list(self.env["ov.sa.association.mixin"]._ov_concrete_models())
@@ -86,7 +94,8 @@ class OvMigrationPlanScope(models.AbstractModel):
         (``hooks.py`` drops their triggers first).
         """
         result = super()._ov_check_unlink()
-        self.env.flush_all()
+        # The SQL below reads the triggers (not Odoo's) and the provenance rows.
+        self.env["ov.migration.plan.row"].flush_model(["plan_id"])
         held = set(cutover.plans_with_triggers(self.env.cr, self.ids))
         for plan in self:
             if plan.state not in ("draft", "classified", "dry_run") or plan.backfill_date:

@@ -23,6 +23,36 @@ class OvMigrationPlanSteps(models.AbstractModel):
     def _ov_now_us(self):
         return schema_sql.epoch_us(fields.Datetime.now())
 
+    def _ov_flush_plan_tables(self, shape=None):
+        """Write the pending changes of what a step's SQL (``sql/``) reads,
+        and of what the database triggers on the plan's tables follow.
+
+        The legacy model, whole (stamps, company, dates, granting user and
+        whatever the pair's target condition reads); the plan's pair, SA and
+        actor layers, with the SAs, actors and memberships their reach
+        columns are kept from by trigger; the plan's mapping and provenance
+        rows; and, with ``shape``, the fields its rule domains and readable
+        records subqueries name (Odoo's own SQL carries them).
+        """
+        self.ensure_one()
+        env = self.env
+        pair = env[self.pair_model] if self.pair_model in env else None
+        actor = pair._ov_actor_model() if pair is not None else None
+        for Model in (
+            env[self.legacy_model],
+            *(layer for layer in (pair, actor) if layer is not None),
+            env["ov.sa"],
+            env["ov.actor"],
+            env["ov.sa.membership"],
+            env["ov.migration.map"],
+            env["ov.migration.plan.row"],
+        ):
+            Model.flush_model()
+        if shape is not None:
+            for query in (*(rule.condition for rule in shape.rules), shape.readable_ids):
+                if query is not None:
+                    env.flush_query(query)
+
     def _ov_ready(self):
         """The plan can run: manager, settings and classification complete."""
         self._ov_check_manager()
@@ -71,8 +101,8 @@ class OvMigrationPlanSteps(models.AbstractModel):
     def _ov_dry_run(self):
         """(totals, report lines) of a dry run now."""
         self.ensure_one()
-        self.env.flush_all()
         shape = self._ov_shape()
+        self._ov_flush_plan_tables(shape)
         cr = self.env.cr
         empty_count, empty_sample = dry_run.unstamped(cr, shape)
         group_list = dry_run.groups(cr, shape, self._ov_now_us())
@@ -198,7 +228,9 @@ class OvMigrationPlanSteps(models.AbstractModel):
                         + created["membership"],
                     }
                 )
-                env.flush_all()
+                # The batch's counters in its savepoint (released, it writes
+                # the rest of what is pending too).
+                self.flush_recordset()
             _logger.info(
                 "migration plan %s: ids [%s, %s), up to %s: created %s",
                 self.name,
@@ -300,8 +332,8 @@ class OvMigrationPlanSteps(models.AbstractModel):
     def _ov_parity(self):
         """(only by stamp, only by association, report lines) now."""
         self.ensure_one()
-        self.env.flush_all()
         shape = self._ov_shape()
+        self._ov_flush_plan_tables(shape)
         pair = self.env[self.pair_model]
         now = fields.Datetime.now()
         totals = {"only_stamp": 0, "only_association": 0}

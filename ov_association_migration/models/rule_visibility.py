@@ -98,17 +98,19 @@ class OvMigrationRuleVisibility(models.AbstractModel):
         users = self._ov_rule_users()
         Mine = env[self.plan_id.legacy_model].with_context(active_test=False)
         readable = None if env.su else Mine._search([]).subselect()
-        env.flush_all()
+        if readable is not None:
+            env.flush_query(readable)
         differing = []
         for user in users:
             if not self._ov_may_read_model(user):
                 continue  # sees no record of the model, with either domain
-            lost, gained, sample = rule_parity.compare(
-                env.cr,
-                self._ov_visible_query(user, self.old_domain),
-                self._ov_visible_query(user, self.new_domain),
-                readable,
-            )
+            before = self._ov_visible_query(user, self.old_domain)
+            after = self._ov_visible_query(user, self.new_domain)
+            # Odoo's SQL of the two domains names every field it reads, the
+            # governed rules' association fields included (SQL.to_flush).
+            env.flush_query(before)
+            env.flush_query(after)
+            lost, gained, sample = rule_parity.compare(env.cr, before, after, readable)
             if lost or gained:
                 differing.append({"user": user, "lost": lost, "gained": gained, "sample": sample})
         return len(users), differing
