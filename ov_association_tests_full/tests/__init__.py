@@ -1,4 +1,5 @@
 from . import test_adversarial_rpc
+from . import test_adversarial_rpc_held
 from . import test_migration_backfill
 from . import test_migration_cutover
 from . import test_migration_rules
