@@ -334,7 +334,10 @@ class OvMigrationPlan(models.Model):
         hidden = len(named) - len(named._filtered_access("read"))
         if self.sa_field_id and self.sa_field_id.relation == "ov.sa":
             readable = Sa._search([]).subselect()
-            self.env.flush_all()
+            # What the SQL below reads: the stamp column, the scope's company,
+            # and the fields of the SAs' record rules (named by the subquery).
+            self._ov_flush_legacy(self.sa_field_id.name)
+            self.env.flush_query(readable)
             self.env.cr.execute(
                 SQL(
                     "SELECT count(DISTINCT legacy.%s) FROM %s legacy"
