@@ -7,7 +7,10 @@ from . import test_migration_native
 from . import test_explain
 from . import test_governed_api
 from . import test_as_of
-from . import test_handover
+from . import test_handover_reassign
+from . import test_handover_transfer
+from . import test_handover_window
+from . import test_handover_wizard
 from . import test_cockpit
 from . import test_adversarial_discovered
 from . import test_adversarial_reminders

@@ -1,4 +1,12 @@
-"""Conformance: governed handovers on every pair (docs/design.md §6, issue 12)."""
+"""Conformance: handing actor rows over to another actor, on every pair.
+
+docs/design.md §6 (issue 12): ``action_reassign`` ends an actor row and starts
+its successor's in one step, suspensions and bulk included, or refuses and
+changes nothing; ``ov.actor.action_hand_over`` reassigns everything an actor
+holds; the handover links are written by handovers alone. Transfers to another
+SA are in ``test_handover_transfer``, window changes in
+``test_handover_window``, the wizard in ``test_handover_wizard``.
+"""
 
 from datetime import timedelta
 
@@ -8,20 +16,11 @@ from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
-from odoo.addons.ov_association_tests.tests.common import ConformanceCase
+from .handover_common import HandoverCase
 
 
 @tagged("post_install", "-at_install")
-class TestHandover(ConformanceCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.successor_user = cls.peer_user
-        cls.successor = cls.peer  # an effective member of cls.sa (common.py)
-
-    def events_of(self, rows):
-        return [(e.event, e.old_state, e.new_state) for e in self.events(rows)]
-
+class TestHandoverReassign(HandoverCase):
     # ------------------------------------------------------------------
     # Reassign
     # ------------------------------------------------------------------
@@ -144,135 +143,6 @@ class TestHandover(ConformanceCase):
             row.with_user(self.member_user).action_reassign(self.successor.id)
 
     # ------------------------------------------------------------------
-    # Transfer
-    # ------------------------------------------------------------------
-    def test_transfer_moves_the_row_and_keeps_members(self):
-        for pair in self.pairs:
-            if not pair.actor_model:
-                continue
-            with self.subTest(pair=pair.name):
-                parent = self.make_sa_row(pair, "active")
-                kept = self.make_actor_row(pair, "active", parent=parent, actor=self.peer)
-                lost = self.make_actor_row(pair, "active", parent=parent)
-                target = parent[parent._ov_target_field]
-                done = parent.action_transfer(
-                    self.other_sa.id, reason="Reorganisation", keep_actor_rows=True
-                )
-                ((old_id, new_id),) = done["transferred"]
-                new_parent = self.env[pair.sa_model].browse(new_id)
-                self.assertEqual(old_id, parent.id)
-                self.assertEqual(
-                    (
-                        parent.state,
-                        new_parent.state,
-                        new_parent.sa_id,
-                        new_parent[new_parent._ov_target_field],
-                    ),
-                    ("expired", "active", self.other_sa, target),
-                )
-                self.assertEqual((kept.state, lost.state), ("expired", "expired"))
-                ((kept_old, kept_new),) = done["kept"]
-                self.assertEqual(kept_old, kept.id)
-                moved = self.env[pair.actor_model].browse(kept_new)
-                self.assertEqual(
-                    (moved.actor_id, moved._ov_parent(), moved.state),
-                    (self.peer, new_parent, "active"),
-                )
-                self.assertEqual(done["lost"], [lost.id])
-                self.assertEqual(
-                    (done["kept_actors"], done["lost_actors"]), ([self.peer.id], [self.actor.id])
-                )
-                self.assertEqual(self.events_of(parent)[-1], ("transfer", "active", "expired"))
-                Sa = self.env[pair.sa_model]
-                self.assertIs(Sa.check_governed(target.id, actor_id=self.peer.id), True)
-                self.assertIs(Sa.check_governed(target.id, actor_id=self.actor.id), False)
-
-    def test_transfer_refuses_bad_input(self):
-        abroad = self.env["ov.sa"].create(
-            {"name": "Abroad", "code": "HO-AB", "company_id": self.other_company.id}
-        )
-        for pair in self.pairs:
-            if not pair.actor_model:
-                continue
-            row = self.make_sa_row(pair, "active")
-            ended = self.make_sa_row(pair, "revoked")
-            cases = [
-                ("same SA", row, self.sa.id, "already belongs"),
-                ("foreign company", row, abroad.id, "belongs to company"),
-                ("ended row", ended, self.other_sa.id, "only active or suspended"),
-                ("bad id", row, [1], "new_sa_id must be"),
-            ]
-            for name, target_row, sa_id, message in cases:
-                with self.subTest(pair=pair.name, case=name):
-                    count = len(self.events(target_row))
-                    with self.assertRaisesRegex(UserError, message):
-                        target_row.action_transfer(sa_id)
-                    self.assertEqual(len(self.events(target_row)), count)
-            with self.assertRaisesRegex(UserError, "keep_actor_rows must be"):
-                row.action_transfer(self.other_sa.id, keep_actor_rows="yes")
-
-    # ------------------------------------------------------------------
-    # Window
-    # ------------------------------------------------------------------
-    def test_change_window_extends_and_shortens_children(self):
-        for pair in self.pairs:
-            if not pair.actor_model:
-                continue
-            with self.subTest(pair=pair.name):
-                end = fields.Datetime.to_datetime(self.hours(24))
-                parent = self.make_sa_row(pair, "active", date_to=end)
-                child = self.make_actor_row(pair, "active", parent=parent, date_to=end)
-                later = end + timedelta(days=30)
-                parent.action_change_window(date_to=later, reason="Contract extended")
-                self.assertEqual((parent.date_to, child.date_to), (later, end))
-                child.action_change_window(date_to=later)
-                self.assertEqual(child.date_to, later)
-                sooner = end - timedelta(hours=12)
-                parent.action_change_window(date_to=sooner, reason="Budget cut")
-                self.assertEqual((parent.date_to, child.date_to), (sooner, sooner))
-                changes = self.events(child, event="window_change")
-                self.assertEqual(len(changes), 2)
-                self.assertEqual(
-                    (changes[-1].old_value, changes[-1].new_value),
-                    (
-                        f"[, {fields.Datetime.to_string(later)})",
-                        f"[, {fields.Datetime.to_string(sooner)})",
-                    ),
-                )
-                self.assertIn("Budget cut", changes[-1].reason)
-                # Open-ended: False removes the end.
-                parent.action_change_window(date_to=False)
-                self.assertFalse(parent.date_to)
-                # The expiry cron and the governed queries see the new window.
-                Sa = self.env[pair.sa_model]
-                target = parent[parent._ov_target_field]
-                self.assertIs(Sa.check_governed(target.id, actor_id=self.actor.id), True)
-
-    def test_change_window_refusals(self):
-        for pair in self.pairs:
-            if not pair.actor_model:
-                continue
-            end = fields.Datetime.to_datetime(self.hours(24))
-            parent = self.make_sa_row(pair, "active", date_to=end)
-            child = self.make_actor_row(pair, "active", parent=parent, date_to=end)
-            draft = self.make_sa_row(pair, "draft")
-            cases = [
-                ("outside parent", child, {"date_to": end + timedelta(days=1)}, "would leave"),
-                ("open child", child, {"date_to": False}, "would leave"),
-                ("draft", draft, {"date_to": end}, "only active or suspended"),
-                ("past end", parent, {"date_to": self.hours(-1)}, "not in the future"),
-                ("inverted", parent, {"date_from": end, "date_to": end}, "ends before"),
-                ("nothing", parent, {}, "Give date_from"),
-                ("bad date", parent, {"date_to": "soon"}, "date_to must be"),
-            ]
-            for name, row, kwargs, message in cases:
-                with self.subTest(pair=pair.name, case=name):
-                    before = (row.date_from, row.date_to)
-                    with self.assertRaisesRegex(UserError, message):
-                        row.action_change_window(**kwargs)
-                    self.assertEqual((row.date_from, row.date_to), before)
-
-    # ------------------------------------------------------------------
     # Hand over everything
     # ------------------------------------------------------------------
     def test_hand_over_everything(self):
@@ -293,67 +163,8 @@ class TestHandover(ConformanceCase):
             self.peer.action_hand_over(self.peer.id)
 
     # ------------------------------------------------------------------
-    # Wizards and protected links
+    # Protected links
     # ------------------------------------------------------------------
-    def test_wizard_previews_then_hands_over(self):
-        for pair in self.pairs:
-            if not pair.actor_model:
-                continue
-            with self.subTest(pair=pair.name):
-                row = self.make_actor_row(pair, "active")
-                Wizard = (
-                    self.env["ov.association.handover.wizard"]
-                    .with_user(self.manager_user)
-                    .with_context(
-                        active_model=pair.actor_model,
-                        active_ids=row.ids,
-                        default_operation="reassign",
-                    )
-                )
-                wizard = Wizard.create({"reason": "Leaving"})
-                self.assertIn("Pick the new actor", wizard.preview)
-                wizard.new_actor_id = self.outsider
-                self.assertIn("Will be refused", wizard.preview)
-                self.assertIn("holds no effective membership", wizard.preview)
-                wizard.new_actor_id = self.successor
-                self.assertIn("Rows that will change: 1", wizard.preview)
-                self.assertIn(self.successor.name, wizard.preview)
-                self.assertEqual(row.state, "active", "a preview changes nothing")
-                wizard.action_confirm()
-                self.assertEqual(row.state, "expired")
-                self.assertTrue(wizard.done)
-                self.assertIn("Rows reassigned: 1", wizard.result)
-                self.assertIn(f"#{row.handed_over_to_id}", wizard.result)
-                successor = row.browse(row.handed_over_to_id)
-                later = fields.Datetime.to_datetime(self.hours(72))
-                window = Wizard.with_context(
-                    active_ids=successor.ids, default_operation="window"
-                ).create({"reason": "Longer", "date_to": later})
-                self.assertIn(f"{fields.Datetime.to_string(later)})", window.preview)
-                window.action_confirm()
-                self.assertEqual(successor.date_to, later)
-
-    def test_wizard_hands_over_an_actor(self):
-        """From the actor form: preview, bad ids refused by name, then done."""
-        rows = [self.make_actor_row(pair, "active") for pair in self.pairs if pair.actor_model]
-        Wizard = (
-            self.env["ov.association.handover.wizard"]
-            .with_user(self.manager_user)
-            .with_context(
-                active_model="ov.actor", active_ids=self.actor.ids, default_operation="hand_over"
-            )
-        )
-        wizard = Wizard.create({"reason": "Departure", "new_actor_id": self.successor.id})
-        self.assertNotIn("Will be refused", wizard.preview)
-        self.assertIn(self.successor.name, wizard.preview)
-        wizard.res_ids = ["x"]
-        self.assertIn("Will be refused", wizard.preview)
-        self.assertIn("res_ids", wizard.preview)
-        wizard.res_ids = self.actor.ids
-        wizard.action_confirm()
-        self.assertIn(f"Rows handed over: {len(rows)}", wizard.result)
-        self.assertEqual({row.state for row in rows}, {"expired"})
-
     def test_links_are_written_by_handovers_alone(self):
         pair = next(pair for pair in self.pairs if pair.actor_model)
         row = self.make_actor_row(pair, "active")
@@ -399,29 +210,6 @@ class TestHandover(ConformanceCase):
         for successor in (self.outsider, self.successor):
             with self.subTest(successor=successor.name), self.assertRaises(AccessError):
                 self.actor.with_user(self.member_user).action_hand_over(successor.id)
-
-    def test_a_backdated_transfer_respects_the_childrens_history(self):
-        """The children's ends are dated with the transfer: it may not come
-        before a child's own later event; a child whose window already closed
-        (not yet expired by the cron) is not kept."""
-        start = fields.Datetime.now() - timedelta(hours=3)
-        pair = next(pair for pair in self.pairs if pair.actor_model)
-        with freeze_time(start):
-            parent = self.make_sa_row(pair, "active")
-        # A member of the new SA (common.py), its events dated now.
-        self.make_actor_row(pair, "active", parent=parent, actor=self.peer)
-        with self.assertRaisesRegex(UserError, "cannot be dated before"):
-            parent.action_transfer(
-                self.other_sa.id, date=start + timedelta(hours=1), keep_actor_rows=True
-            )
-        self.assertEqual(parent.state, "active")
-        with freeze_time(start):
-            closing = self.make_sa_row(pair, "active")
-            closed = self.make_actor_row(
-                pair, "active", parent=closing, actor=self.peer, date_to=start + timedelta(hours=1)
-            )
-        done = closing.action_transfer(self.other_sa.id, keep_actor_rows=True)
-        self.assertEqual((done["kept"], done["lost"]), ([], [closed.id]))
 
     def test_a_backdated_reassignment_is_what_the_log_says(self):
         """Recorded for a past moment, a reassignment is dated then: answers as
