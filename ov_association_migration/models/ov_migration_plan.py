@@ -2,6 +2,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
+from odoo.addons.ov_association_base import policy
+
 from .plan_line import STEP_KEY, STEP_MARKER
 
 # The ADR's migration path; each step only from the one before (STEPS_FROM).
@@ -54,7 +56,6 @@ RESULTS = (
     "parity_only_association",
     "parity_accepted_reason",
 )
-MANAGER_GROUP = "ov_association_base.group_ov_manager"
 
 
 class OvMigrationPlan(models.Model):
@@ -312,7 +313,7 @@ class OvMigrationPlan(models.Model):
         rules of who runs it (a migration covers them all): its reports show
         counts and record ids, so the model must at least be readable.
         """
-        if not (self.env.su or self.env.user.has_group(MANAGER_GROUP)):
+        if not (self.env.su or self.env.user.has_group(policy.MANAGER_GROUP)):
             raise AccessError(self.env._("Only governance managers run migration plans."))
         for plan in self:
             if plan.legacy_model in self.env:
