@@ -32,6 +32,22 @@ SHORT_ANSWER = 4_000
 ROUTES = ("check", "check_many", "targets", "explain", "reaching_actors")
 
 
+def answered(outcome):
+    """What a caller reads of an answer: the raw response without Odoo's
+    traceback (``error.data.debug`` of a JSON-RPC error), which repeats the
+    code's lines, not the values sent, and grows with the depth of the call;
+    the message, its arguments and everything else count."""
+    try:
+        body = json.loads(outcome.raw)
+    except ValueError:
+        return outcome.raw
+    if isinstance(body, dict) and isinstance(body.get("error"), dict):
+        data = body["error"].get("data")
+        if isinstance(data, dict):
+            data.pop("debug", None)
+    return json.dumps(body)
+
+
 def nested(depth):
     """A domain whose lists nest ``depth`` deep."""
     domain = [1]
@@ -60,8 +76,9 @@ class TestAdversarialLimits(AdversarialCase):
     def unchanged_and_short(self, outcome, before):
         """What ``attack`` checks by default, and an answer that stays short."""
         found = [f"changed the database: {c}" for c in self.differences(before, self.snapshot())]
-        if len(outcome.raw) > SHORT_ANSWER:
-            found.append(f"answered {len(outcome.raw)} characters (the value echoed back?)")
+        answer = answered(outcome)
+        if len(answer) > SHORT_ANSWER:
+            found.append(f"answered {len(answer)} characters (the value echoed back?)")
         return found
 
     def refuse(self, label, model, method, args, kwargs, mentions):
