@@ -1,5 +1,8 @@
 """Handovers racing other transactions (docs/design.md §6, issue 12): two real
-transactions on the test database, as in ``test_concurrency``."""
+transactions on the test database, as in ``test_concurrency``.
+
+Plain pytest, run by pytest-odoo only: each transaction commits, which an
+Odoo test case (one cursor, rolled back) cannot do."""
 # Two transactions that never commit cannot race: committing is the point.
 # pylint: disable=invalid-commit
 

@@ -1,5 +1,6 @@
 """Actor ⊆ SA under concurrency (docs/design.md §3, issue 22): two real transactions
-on the test database, as in ``test_concurrency``.
+on the test database, as in ``test_concurrency``. Plain pytest, run by
+pytest-odoo only: each transaction commits, which an Odoo test case cannot.
 
 Each test races a change of what an actor row rests on (its parent's window
 or state, its actor's membership, the SA, the actor) against a change of the
