@@ -5,6 +5,12 @@ ADDONS ?=
 DATABASE ?= ov_demo
 PORT ?= 8069
 
+TEMPLATE_PREFIX ?=
+# make test takes DATABASE and PORT only when given (their defaults are the demo's).
+TEST_OPTIONS = $(if $(filter command line environment,$(origin DATABASE)),--database $(DATABASE)) \
+	$(if $(filter command line environment,$(origin PORT)),--port $(PORT)) \
+	$(if $(TEMPLATE_PREFIX),--template-prefix $(TEMPLATE_PREFIX))
+
 export PYTHONPATH := $(CURDIR)/tools$(if $(PYTHONPATH),:$(PYTHONPATH))
 
 BENCH_SIZES ?= 100000,1000000
@@ -29,8 +35,9 @@ MUTANTS ?=
 .PHONY: test demo bench load soak replica-check mutants lint pure odoo
 
 ## make test: lint, pure and odoo tiers, stopping at the first failing one
+## (DATABASE=, PORT= and TEMPLATE_PREFIX= apply to the odoo tier when given)
 test:
-	$(PYTHON) -m ovdev test --tiers $(TIERS) --addons "$(ADDONS)"
+	$(PYTHON) -m ovdev test --tiers $(TIERS) --addons "$(ADDONS)" $(TEST_OPTIONS)
 
 ## make demo: create/update $(DATABASE) with every addon and demo data, serve on $(PORT)
 demo:

@@ -25,6 +25,17 @@ def main(argv=None):
         help="comma-separated addons whose tests the odoo tier runs",
     )
     test.add_argument("--keep-db", action="store_true", help="keep the odoo tier database")
+    test.add_argument(
+        "--database", default="", help="the odoo tier's database (default: ovtest_<pid>)"
+    )
+    test.add_argument(
+        "--port", type=int, default=0, help="HTTP port of the HTTP tests (default: Odoo's 8069)"
+    )
+    test.add_argument(
+        "--template-prefix",
+        default="",
+        help="click-odoo-initdb cache prefix of the template databases (default: ovtest)",
+    )
     demo = commands.add_parser("demo", help="create or update the demo database and serve it")
     demo.add_argument("--database", default="ov_demo")
     demo.add_argument("--port", type=int, default=8069)
@@ -86,7 +97,14 @@ def main(argv=None):
         stop = prepare(argv, ("test", "lint"), needs_odoo)
         if stop is not None:
             return stop
-        results = tier_runner.run(tiers, [a for a in args.addons.split(",") if a], args.keep_db)
+        results = tier_runner.run(
+            tiers,
+            [a for a in args.addons.split(",") if a],
+            args.keep_db,
+            database=args.database or None,
+            http_port=args.port or None,
+            template_prefix=args.template_prefix or None,
+        )
         print(closing_line(results))
         return 0 if all(r.ok for r in results) and len(results) == len(tiers) else 1
     if args.command == "bench":

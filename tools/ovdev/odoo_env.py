@@ -48,15 +48,18 @@ def odoo_addons_paths(python=sys.executable):
     return [path for path in out if os.path.isdir(path)]
 
 
-def write_config(path, server, data_dir=None, python=sys.executable):
+def write_config(path, server, data_dir=None, python=sys.executable, http_port=None):
     """Write an Odoo configuration file for ``server`` with our addons first.
 
-    Without ``data_dir`` Odoo keeps its default filestore location.
+    Without ``data_dir`` Odoo keeps its default filestore location; without
+    ``http_port``, its default port (8069), which HTTP tests then use.
     """
     addons_path = ",".join([REPO_ROOT, *odoo_addons_paths(python)])
     options = {**server.odoo_options(), "addons_path": addons_path}
     if data_dir:
         options["data_dir"] = data_dir
+    if http_port:
+        options["http_port"] = http_port
     with open(path, "w", encoding="utf-8") as f:
         f.write("[options]\n")
         f.writelines(f"{key} = {value}\n" for key, value in options.items())
