@@ -373,25 +373,6 @@ class OvAssociationLifecycleMixin(models.AbstractModel):
     def _ov_expiry_domain(self, now):
         return [("state", "in", ("active", "suspended")), ("date_to", "<=", now)]
 
-    def _ov_expire_past_rows(self, batch_size=1000, commit=False):
-        """Expire rows whose window has ended, ``batch_size`` at a time.
-
-        Returns how many rows were expired. With ``commit`` each batch is
-        committed (the scheduled action does this).
-        """
-        now = fields.Datetime.now()
-        expired = 0
-        while True:
-            batch = self.search(self._ov_expiry_domain(now), limit=batch_size, order="id")
-            if not batch:
-                return expired
-            batch.action_expire(reason=self.env._("Window ended"))
-            expired += len(batch)
-            if commit:
-                # The scheduled action commits each batch so a long run keeps
-                # what it did if it is interrupted (the next run resumes).
-                self.env.cr.commit()  # pylint: disable=invalid-commit
-
     @api.model
     @tools.ormcache()
     def _ov_concrete_models(self):

@@ -23,6 +23,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from odoo.addons.ov_association_base import policy
+
 _logger = logging.getLogger(__name__)
 
 LEAD_DAYS_PARAMETER = "ov_association.reminder_days"
@@ -166,7 +168,7 @@ class OvAssociationReminder(models.Model):
                     now=now,
                     horizon=horizon,
                     model=Model._name,
-                    group=self.env.ref("ov_association_base.group_ov_manager").id,
+                    group=self.env.ref(policy.MANAGER_GROUP).id,
                 )
             )
             result.append((Model, self.env.cr.fetchall()))

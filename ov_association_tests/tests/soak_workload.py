@@ -283,7 +283,7 @@ class Workload:
         return ledger, lambda: self.add(MEMBERSHIP, membership.id)
 
     def expire_due(self, env, rng):
-        """The expiry cron's work, on the soak's rows only (as ``_ov_expire_past_rows``)."""
+        """The expiry cron's work, on the soak's rows only (as the cron's ``_ov_expire_batch``)."""
         now = fields.Datetime.now()
         ledger = []
         for model, scope in (
