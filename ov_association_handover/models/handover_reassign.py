@@ -72,6 +72,7 @@ class OvAssociationReassignMixin(models.AbstractModel):
         """Every reason to refuse the handover of these rows to ``actor``."""
         self._ov_check_live("reassigned")
         self._ov_check_handover_window(date)
+        self._ov_check_successor_company(actor, self.env._("actor"))
         for row in self:
             if row.actor_id == actor:
                 raise UserError(
@@ -79,17 +80,6 @@ class OvAssociationReassignMixin(models.AbstractModel):
                         "%(record)s is already held by %(actor)s.",
                         record=row.display_name,
                         actor=actor.display_name,
-                    )
-                )
-            if actor.company_id and actor.company_id != row.company_id:
-                raise UserError(
-                    self.env._(
-                        "%(record)s belongs to company %(company)s; actor %(actor)s belongs "
-                        "to %(other)s.",
-                        record=row.display_name,
-                        company=row.company_id.display_name,
-                        actor=actor.display_name,
-                        other=actor.company_id.display_name,
                     )
                 )
         missing = self._ov_sas_without_member(actor)

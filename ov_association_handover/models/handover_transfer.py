@@ -75,6 +75,7 @@ class OvAssociationTransferMixin(models.AbstractModel):
     def _ov_check_transfer(self, sa, date):
         self._ov_check_live("transferred")
         self._ov_check_handover_window(date)
+        self._ov_check_successor_company(sa, self.env._("SA"))
         for row in self:
             if row.sa_id == sa:
                 raise UserError(
@@ -82,17 +83,6 @@ class OvAssociationTransferMixin(models.AbstractModel):
                         "%(record)s already belongs to SA %(sa)s.",
                         record=row.display_name,
                         sa=sa.display_name,
-                    )
-                )
-            if sa.company_id != row.company_id:
-                raise UserError(
-                    self.env._(
-                        "%(record)s belongs to company %(company)s; SA %(sa)s belongs to "
-                        "%(other)s.",
-                        record=row.display_name,
-                        company=row.company_id.display_name,
-                        sa=sa.display_name,
-                        other=sa.company_id.display_name,
                     )
                 )
 

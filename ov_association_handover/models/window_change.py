@@ -196,6 +196,24 @@ class OvAssociationWindowChangeMixin(models.AbstractModel):
         if unknown:
             self._ov_argument(arguments.known_to, getattr(type(self), method), unknown)
 
+    def _ov_check_successor_company(self, successor, label):
+        """A handover stays in its rows' companies: ``successor`` (the new
+        actor or SA, ``label`` saying which) of another company is refused;
+        one of no company (an actor shared across companies) is not."""
+        for row in self:
+            if successor.company_id and successor.company_id != row.company_id:
+                raise UserError(
+                    self.env._(
+                        "%(record)s belongs to company %(company)s; %(label)s %(successor)s "
+                        "belongs to %(other)s.",
+                        record=row.display_name,
+                        company=row.company_id.display_name,
+                        label=label,
+                        successor=successor.display_name,
+                        other=successor.company_id.display_name,
+                    )
+                )
+
     def _ov_handover_record(self, argument, model, value):
         """The record of ``model`` a handover names (the new actor or SA):
         an id of a record that exists and that the caller may read."""
