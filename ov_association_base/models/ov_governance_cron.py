@@ -10,15 +10,25 @@ DEFAULT_BATCH_SIZE = 1000
 MAX_BATCH_SIZE = 100_000
 
 
-def batch_size_problem(env, size):
-    """Why ``size`` is no expiry batch size (a text naming the setting), or None."""
-    if isinstance(size, int) and not isinstance(size, bool) and 0 < size <= MAX_BATCH_SIZE:
+def setting_problem(env, label, value, low, high, unit):
+    """Why ``value`` is no whole number of ``unit`` from ``low`` to ``high``
+    for the governance setting ``label`` (a text naming it), or None: the one
+    check of the numeric settings (expiry batch size, reminder lead time)."""
+    if isinstance(value, int) and not isinstance(value, bool) and low <= value <= high:
         return None
     return env._(
-        "Expiry batch size: %(value)r is not a number of rows from 1 to %(max)s.",
-        value=size,
-        max=MAX_BATCH_SIZE,
+        "%(label)s: %(value)r is not a number of %(unit)s from %(low)s to %(high)s.",
+        label=label,
+        value=value,
+        unit=unit,
+        low=low,
+        high=high,
     )
+
+
+def batch_size_problem(env, size):
+    """Why ``size`` is no expiry batch size, or None."""
+    return setting_problem(env, env._("Expiry batch size"), size, 1, MAX_BATCH_SIZE, env._("rows"))
 
 
 class OvGovernanceCron(models.AbstractModel):

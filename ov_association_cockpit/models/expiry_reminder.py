@@ -24,6 +24,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from odoo.addons.ov_association_base import policy
+from odoo.addons.ov_association_base.models.ov_governance_cron import setting_problem
 
 _logger = logging.getLogger(__name__)
 
@@ -38,14 +39,9 @@ BATCH_SIZE = 500
 
 
 def lead_days_problem(env, days):
-    """Why ``days`` is no lead time (a text naming the setting), or None."""
-    if isinstance(days, int) and not isinstance(days, bool) and 0 <= days <= MAX_LEAD_DAYS:
-        return None
-    return env._(
-        "Expiry reminder lead time (days): %(value)r is not a number of days from 0 to %(max)s.",
-        value=days,
-        max=MAX_LEAD_DAYS,
-    )
+    """Why ``days`` is no lead time, or None."""
+    label = env._("Expiry reminder lead time (days)")
+    return setting_problem(env, label, days, 0, MAX_LEAD_DAYS, env._("days"))
 
 
 class OvAssociationReminder(models.Model):
