@@ -7,11 +7,18 @@ added later by other addons.
 """
 
 import os
+import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 
+import psycopg2
+import psycopg2.errors
+
 from odoo import fields
+from odoo.exceptions import AccessError, UserError
 from odoo.tests.common import TransactionCase, new_test_user
+from odoo.tools import mute_logger
 
 from odoo.addons.ov_association_base import policy
 
@@ -48,6 +55,128 @@ def discover_pairs(env):
     return pairs
 
 
+def installed_pair(env, sa_model):
+    """The pair of ``sa_model`` as installed (whatever the fast loop keeps), or
+    None: for the tests that are about one pair by name."""
+    if sa_model not in env:
+        return None
+    actor = env[sa_model]._ov_actor_model()
+    return Pair(sa_model, actor._name if actor is not None else None)
+
+
+# ----------------------------------------------------------------------
+# What a pair must give the suite: its hooks, and the messages that name them
+# ----------------------------------------------------------------------
+TARGET_HOOK = "_ov_conformance_target_values"
+READER_HOOK = "_ov_conformance_reader_groups"
+
+
+def create_target(pair, Target, vals):
+    """``Target.create(vals)``, flushed, in a savepoint of its own.
+
+    A refusal (a NOT NULL or CHECK constraint, a ValidationError, a bad
+    value) is rolled back, so the transaction stays usable for the other
+    pairs, and comes back as an AssertionError that names the field and the
+    hook to implement (``TARGET_HOOK``).
+    """
+    try:
+        with Target.env.cr.savepoint(), mute_logger("odoo.sql_db"):
+            target = Target.create(vals)
+            Target.env.flush_all()  # NOT NULL and CHECK constraints answer here
+    except (psycopg2.Error, UserError, ValueError) as error:
+        raise AssertionError(target_failure_message(pair, Target, error)) from error
+    return target
+
+
+def target_failure_message(pair, Target, error):
+    return (
+        f"{pair.sa_model}: could not create a {Target._name} for the conformance suite"
+        f" ({_refusal(Target, error)}): implement {TARGET_HOOK}() on {pair.sa_model}"
+        " to return the values it needs"
+    )
+
+
+def _refusal(Target, error):
+    """What refused the record, naming the field (or constraint) where known."""
+    if isinstance(error, psycopg2.Error):
+        diag = error.diag
+        column, table = diag.column_name, diag.table_name
+        where = f" of {table}" if table and table != Target._table else ""
+        if isinstance(error, psycopg2.errors.NotNullViolation) and column:
+            return f"field '{column}'{where} is required"
+        if column:
+            return f"field '{column}'{where}: {diag.message_primary}"
+        if diag.constraint_name:
+            message = {
+                f"{Target._table}_{name}": text
+                for name, _definition, text in getattr(Target, "_sql_constraints", ())
+            }.get(diag.constraint_name)
+            refused = f"constraint '{diag.constraint_name}' refused it"
+            return f"{refused}: {message}" if message else refused
+        return (diag.message_primary or str(error)).strip()
+    text = str(error.args[0] if error.args else error)
+    text = " ".join(line.strip() for line in text.splitlines() if line.strip())
+    for name in Target._fields:  # a field named as Odoo quotes it: 'x', (x) or (x: …)
+        if re.search(rf"['\"(]{re.escape(name)}['\"):]", text):
+            return f"field '{name}': {text}"
+    return f"{type(error).__name__}: {text or 'no message'}"
+
+
+def reader_groups(env, pair):
+    """The groups the pair's ``READER_HOOK`` names, and what is wrong with
+    what it returns (None when nothing is)."""
+    Sa = env[pair.sa_model]
+    groups = env["res.groups"].browse()
+    wrong = []
+    for xmlid in Sa._ov_conformance_reader_groups():
+        try:
+            record = env.ref(xmlid, raise_if_not_found=False)
+        except (ValueError, TypeError, AttributeError):
+            record = None
+        if record is None or record._name != "res.groups":
+            wrong.append(repr(xmlid))
+        else:
+            groups |= record
+    if not wrong:
+        return groups, None
+    return groups, (
+        f"{pair.sa_model}: {READER_HOOK}() returns {', '.join(wrong)}, which is not the xmlid"
+        f" of a group: implement {READER_HOOK}() on {pair.sa_model} to return the xmlids of"
+        f" the groups that read {Sa._ov_target_model()}"
+    )
+
+
+def unreadable_target_problem(env, pair, users):
+    """None if every one of ``users`` may read the pair's targets; otherwise a
+    message naming them and ``READER_HOOK``."""
+    target = env[pair.sa_model]._ov_target_model()
+    blind = [user.login for user in users if not env[target].with_user(user).has_access("read")]
+    if not blind:
+        return None
+    return (
+        f"{pair.sa_model}: the conformance suite's users ({', '.join(blind)}) cannot read"
+        f" {target}: implement {READER_HOOK}() on {pair.sa_model} to return the xmlids of"
+        f" the groups that read {target} (governance never grants native read rights)"
+    )
+
+
+def describe_kinds(env, pair):
+    """A pair's kinds as a skip message gives them."""
+
+    def layer(Model):
+        exclusive = [kind for kind in Model._ov_allowed_kinds if kind in Model._ov_exclusive_kinds]
+        return "{} allows {} ({})".format(
+            Model._name,
+            ", ".join(Model._ov_allowed_kinds) or "no kind",
+            f"exclusive: {', '.join(exclusive)}" if exclusive else "none exclusive",
+        )
+
+    text = layer(env[pair.sa_model])
+    if pair.actor_model:
+        text += f"; {layer(env[pair.actor_model])}"
+    return text
+
+
 # Which of state_mix_targets the actor reaches, in order.
 STATE_MIX_REACHED = [True, False, False, False, True, False]
 
@@ -81,14 +210,23 @@ class ConformanceCase(TransactionCase):
             company_ids=[(6, 0, cls.company.ids)],
         )
         # Governance never grants native read rights: give the users the groups
-        # each pair says its targets need.
+        # each pair says its targets need. A pair whose hook is wrong does not
+        # stop the others: what is wrong is kept, and its sub-tests say it
+        # (``pair_isolation``).
+        users = cls.manager_user | cls.member_user | cls.peer_user
         readers = cls.env["res.groups"].browse()
+        cls.reader_problems = {}
         for pair in cls.pairs:
-            for xmlid in cls.env[pair.sa_model]._ov_conformance_reader_groups():
-                readers |= cls.env.ref(xmlid)
-        (cls.manager_user | cls.member_user | cls.peer_user).write(
-            {"groups_id": [(4, group.id) for group in readers]}
-        )
+            groups, problem = reader_groups(cls.env, pair)
+            readers |= groups
+            if problem:
+                cls.reader_problems[pair.sa_model] = problem
+        users.write({"groups_id": [(4, group.id) for group in readers]})
+        for pair in cls.pairs:
+            if pair.sa_model not in cls.reader_problems:
+                problem = unreadable_target_problem(cls.env, pair, users)
+                if problem:
+                    cls.reader_problems[pair.sa_model] = problem
         Actor = cls.env["ov.actor"]
         cls.actor = Actor.create({"user_id": cls.member_user.id})
         cls.peer = Actor.create({"user_id": cls.peer_user.id})
@@ -100,6 +238,101 @@ class ConformanceCase(TransactionCase):
         cls.peer_membership = cls.make_membership(cls.sa, cls.peer)
         cls.make_membership(cls.other_sa, cls.peer)
         cls._sequence = 0
+
+    # ------------------------------------------------------------------
+    # One pair at a time, and pairs chosen by what they can do
+    # ------------------------------------------------------------------
+    @contextmanager
+    def pair_case(self, pair, flush=True, **params):
+        """One pair's sub-test (named after the pair and ``params``) in its
+        own savepoint: whatever fails in it, even the database, fails that
+        sub-test only, and the next pair starts from a usable transaction.
+        Every loop of the suite over pairs runs its body in one."""
+        with self.subTest(**params, pair=pair.name), self.pair_isolation(pair, flush=flush):
+            yield
+
+    @contextmanager
+    def pair_isolation(self, pair, flush=True):
+        """Roll back to a savepoint when the body fails; an AccessError where
+        the pair's readers cannot read its targets becomes an AssertionError
+        naming ``READER_HOOK``. ``flush=False`` leaves the ORM's pending
+        writes alone (for a check that a read flushes what it needs itself)."""
+        cr = self.env.cr
+        try:
+            with cr.savepoint(flush=flush):
+                try:
+                    yield
+                except Exception:
+                    if not flush:
+                        cr.clear()  # what a flushing savepoint does on rollback
+                    raise
+        except AccessError as error:
+            problem = getattr(self, "reader_problems", {}).get(pair.sa_model)
+            if problem:
+                raise AssertionError(problem) from error
+            raise
+
+    def pick_pair(self, what, accept, pairs=None):
+        """The first of ``pairs`` (default: the suite's) that ``accept`` takes:
+        a pair chosen by what it can do, never by its name or its place in
+        the list. Skips the test, saying what each pair's kinds lack, when
+        none qualifies."""
+        pairs = self.pairs if pairs is None else list(pairs)
+        for pair in pairs:
+            if accept(pair):
+                return pair
+        kinds = "; ".join(describe_kinds(self.env, pair) for pair in pairs)
+        self.skipTest(f"no pair has {what}: {kinds or 'no pair is installed'}")
+
+    def pair_with_exclusive_kind(self, pairs=None):
+        """A pair with an exclusive kind in one of its layers."""
+        return self.pick_pair(
+            "an exclusive kind",
+            lambda pair: bool(
+                self.env[pair.sa_model]._ov_exclusive_kinds
+                or (pair.actor_model and self.env[pair.actor_model]._ov_exclusive_kinds)
+            ),
+            pairs,
+        )
+
+    def pair_with_two_free_sa_kinds(self, pairs=None):
+        """A pair whose SA layer allows two non-exclusive kinds (a row of one
+        can be changed to the other)."""
+        return self.pick_pair(
+            "two non-exclusive SA-layer kinds",
+            lambda pair: len(self.kinds(self.env[pair.sa_model], exclusive=False)) >= 2,
+            pairs,
+        )
+
+    def layers(self, pair):
+        """The pair's SA-layer model and, when it has one, its actor-layer model."""
+        return [self.env[name] for name in (pair.sa_model, pair.actor_model) if name]
+
+    def require(self, pair, possible, why):
+        """Skip the current sub-test when the pair's kinds make it impossible."""
+        if not possible:
+            self.skipTest(f"{pair.sa_model}: {why} ({describe_kinds(self.env, pair)})")
+
+    def kinds(self, Model, exclusive=None, admitted_under=None):
+        """``Model``'s allowed kinds, in order: exclusive or not when asked,
+        admitted under an SA-layer kind when given (actor layer)."""
+        return [
+            kind
+            for kind in Model._ov_allowed_kinds
+            if (exclusive is None or (kind in Model._ov_exclusive_kinds) == exclusive)
+            and (admitted_under is None or policy.actor_kind_admitted(admitted_under, kind))
+        ]
+
+    def parent_kinds(self, pair, actor_kind=None):
+        """The SA-layer kinds that admit ``actor_kind`` (default: that admit
+        some kind the actor layer allows)."""
+        Sa = self.env[pair.sa_model]
+        wanted = [actor_kind] if actor_kind else self.env[pair.actor_model]._ov_allowed_kinds
+        return [
+            kind
+            for kind in Sa._ov_allowed_kinds
+            if any(policy.actor_kind_admitted(kind, child) for child in wanted)
+        ]
 
     # ------------------------------------------------------------------
     # Factories
@@ -117,7 +350,9 @@ class ConformanceCase(TransactionCase):
         return cls._sequence
 
     def make_target(self, pair, company=None):
-        """A fresh target record of the pair's native class."""
+        """A fresh target record of the pair's native class; if the target
+        refuses the values, an AssertionError naming the field and the hook
+        (``create_target``)."""
         Sa = self.env[pair.sa_model]
         Target = self.env[Sa._ov_target_model()]
         sequence = self.next_sequence()
@@ -125,16 +360,15 @@ class ConformanceCase(TransactionCase):
         if "company_id" in Target._fields and company:
             vals["company_id"] = company.id
         vals.update(Sa._ov_conformance_target_values(sequence))
-        return Target.create(vals)
+        return create_target(pair, Target, vals)
 
     def sa_kind(self, pair, exclusive=None):
-        """An allowed SA-layer kind, exclusive or not when asked."""
-        Sa = self.env[pair.sa_model]
-        kinds = [
-            kind
-            for kind in Sa._ov_allowed_kinds
-            if exclusive is None or (kind in Sa._ov_exclusive_kinds) == exclusive
-        ]
+        """An allowed SA-layer kind, exclusive or not when asked; one that
+        admits an actor-layer kind first."""
+        kinds = self.kinds(self.env[pair.sa_model], exclusive)
+        if pair.actor_model:
+            parents = self.parent_kinds(pair)
+            kinds.sort(key=lambda kind: kind not in parents)
         return kinds[0] if kinds else None
 
     def actor_kind(self, pair, parent_kind):
@@ -161,13 +395,26 @@ class ConformanceCase(TransactionCase):
         return self.bring_to(row, state)
 
     def make_actor_row(self, pair, state="draft", parent=None, actor=None, kind=None, **vals):
+        """An actor row; without a parent, under a fresh active one of a kind
+        that admits ``kind``. Skips the sub-test when the pair's kinds admit
+        no such row."""
         Actor = self.env[pair.actor_model]
-        parent = parent or self.make_sa_row(pair, "active")
+        if not parent:
+            parent_kinds = self.parent_kinds(pair, kind)
+            self.require(
+                pair,
+                parent_kinds,
+                f"no SA-layer kind admits {f'a {kind}' if kind else 'any actor-layer'} row",
+            )
+            parent = self.make_sa_row(pair, "active", kind=parent_kinds[0])
+        if not kind:
+            kind = self.actor_kind(pair, parent.association_kind)
+            self.require(pair, kind, f"{parent.association_kind} admits no actor-layer kind")
         row = Actor.create(
             {
                 Actor._ov_parent_field: parent.id,
                 "actor_id": (actor or self.actor).id,
-                "association_kind": kind or self.actor_kind(pair, parent.association_kind),
+                "association_kind": kind,
                 **vals,
             }
         )
