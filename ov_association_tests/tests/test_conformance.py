@@ -41,7 +41,7 @@ class TestConformance(ConformanceCase):
     def test_02_native_class_untouched(self):
         """No addon of ours added a field, relation or override to ``x``."""
         for pair in self.pairs:
-            with self.subTest(rule="native class untouched", pair=pair.name):
+            with self.pair_case(pair, rule="native class untouched"):
                 Target = self.env[self.env[pair.sa_model]._ov_target_model()]
                 own_module = Target._original_module
                 for name, field in Target._fields.items():
@@ -72,7 +72,7 @@ class TestConformance(ConformanceCase):
         for pair in self.pairs:
             Sa = self.env[pair.sa_model]
             policy_name = Sa._ov_deletion_policy
-            with self.subTest(rule=f"target deletion ({policy_name})", pair=pair.name):
+            with self.pair_case(pair, rule=f"target deletion ({policy_name})"):
                 target = self.make_target(pair)
                 parent = self.make_sa_row(pair, "active", target=target)
                 child = self.make_actor_row(pair, "active", parent=parent)
@@ -103,7 +103,7 @@ class TestConformance(ConformanceCase):
                     self.assertFalse(child.ov_target_id)
                     self.assertFalse(child.is_effective)
                     self.assertEqual(len(self.events(parent, event="target_deleted")), 1)
-            with self.subTest(rule="actor rows follow their parent", pair=pair.name):
+            with self.pair_case(pair, rule="actor rows follow their parent"):
                 parent = self.make_sa_row(pair, "draft")
                 child = self.make_actor_row(pair, "draft", parent=parent)
                 parent.unlink()
@@ -116,13 +116,13 @@ class TestConformance(ConformanceCase):
         """Actor ⊆ SA: membership, window, suspension, ending, membership end."""
         Membership = self.env["ov.sa.membership"]
         for pair in self.pairs:
-            with self.subTest(rule="non-member refused", pair=pair.name):
+            with self.pair_case(pair, rule="non-member refused"):
                 with self.assertRaises(ValidationError):
                     self.make_actor_row(pair, actor=self.outsider)
                 parent = self.make_sa_row(pair, "active", sa=self.other_sa)
                 with self.assertRaises(ValidationError):
                     self.make_actor_row(pair, parent=parent, actor=self.actor)
-            with self.subTest(rule="window inside the parent's", pair=pair.name):
+            with self.pair_case(pair, rule="window inside the parent's"):
                 parent = self.make_sa_row(
                     pair, "active", date_from=self.hours(-5), date_to=self.hours(10)
                 )
@@ -141,7 +141,7 @@ class TestConformance(ConformanceCase):
                     date_to=self.hours(9),
                 )
                 self.assertTrue(inside.is_effective)
-            with self.subTest(rule="active only while the parent is", pair=pair.name):
+            with self.pair_case(pair, rule="active only while the parent is"):
                 parent = self.make_sa_row(pair, "draft")
                 child = self.make_actor_row(pair, "draft", parent=parent)
                 with self.assertRaises(UserError):
@@ -155,7 +155,7 @@ class TestConformance(ConformanceCase):
                 parent.action_resume()
                 self.assertTrue(child.is_effective)
             for ending in ("revoked", "expired"):
-                with self.subTest(rule=f"parent {ending} ends children", pair=pair.name):
+                with self.pair_case(pair, rule=f"parent {ending} ends children"):
                     parent = self.make_sa_row(pair, "active")
                     active = self.make_actor_row(pair, "active", parent=parent)
                     suspended = self.make_actor_row(pair, "suspended", parent=parent)
@@ -164,7 +164,7 @@ class TestConformance(ConformanceCase):
                     self.assertEqual(active.state, ending)
                     self.assertEqual(suspended.state, ending)
                     self.assertEqual(draft.state, "revoked")
-            with self.subTest(rule="membership ended revokes the actor's rows", pair=pair.name):
+            with self.pair_case(pair, rule="membership ended revokes the actor's rows"):
                 leaver = self.env["ov.actor"].create({"name": "Leaver"})
                 membership = self.make_membership(self.sa, leaver)
                 self.make_membership(self.other_sa, leaver)
@@ -190,19 +190,23 @@ class TestConformance(ConformanceCase):
     def test_08_exclusivity(self):
         """At most one active row of an exclusive kind per target / parent."""
         for pair in self.pairs:
-            Sa, Actor = self.env[pair.sa_model], self.env[pair.actor_model]
-            for Model in (Sa, Actor):
-                with self.subTest(rule="exclusivity", pair=pair.name, layer=Model._name):
-                    for kind in Model._ov_exclusive_kinds:
-                        if Model is Sa:
+            Sa = self.env[pair.sa_model]
+            for Model in self.layers(pair):
+                if not Model._ov_exclusive_kinds:
+                    with self.pair_case(pair, rule="exclusivity", layer=Model._name):
+                        self.require(pair, False, f"{Model._name} declares no exclusive kind")
+                for kind in Model._ov_exclusive_kinds:
+                    with self.pair_case(pair, rule="exclusivity", layer=Model._name, kind=kind):
+                        if Model._name == pair.sa_model:
                             target = self.make_target(pair)
                             first = self.make_sa_row(pair, "active", target=target, kind=kind)
                             second = self.make_sa_row(pair, "draft", target=target, kind=kind)
                         else:
-                            parent_kind = next(
+                            parent_kinds = [
                                 k for k in Sa._ov_allowed_kinds if contract.admitted(k, kind)
-                            )
-                            parent = self.make_sa_row(pair, "active", kind=parent_kind)
+                            ]
+                            self.require(pair, parent_kinds, f"no SA-layer kind admits {kind}")
+                            parent = self.make_sa_row(pair, "active", kind=parent_kinds[0])
                             first = self.make_actor_row(pair, "active", parent=parent, kind=kind)
                             second = self.make_actor_row(
                                 pair, "draft", parent=parent, kind=kind, actor=self.peer
@@ -220,10 +224,9 @@ class TestConformance(ConformanceCase):
     def test_10_audit(self):
         """Each operation leaves exactly its events; events are append-only."""
         for pair in self.pairs:
-            Sa = self.env[pair.sa_model]
-            with self.subTest(rule="audit trail", pair=pair.name):
-                kinds = [k for k in Sa._ov_allowed_kinds if k not in Sa._ov_exclusive_kinds]
-                row = self.make_sa_row(pair, "draft", kind=(kinds or Sa._ov_allowed_kinds)[0])
+            with self.pair_case(pair, rule="audit trail"):
+                kind = self.sa_kind(pair, exclusive=False) or self.sa_kind(pair)
+                row = self.make_sa_row(pair, "draft", kind=kind)
                 child = self.make_actor_row(pair, "active", parent=self.bring_to(row, "active"))
                 row.action_suspend(reason="audit")
                 row.action_resume()
@@ -264,7 +267,7 @@ class TestConformance(ConformanceCase):
         """The cron expires past-dated rows, cascades, and is idempotent."""
         Cron = self.env["ov.governance.cron"]
         for pair in self.pairs:
-            with self.subTest(rule="cron expiry", pair=pair.name):
+            with self.pair_case(pair, rule="cron expiry"):
                 end = self.hours(1)
                 parent = self.make_sa_row(pair, "active", date_to=end)
                 child = self.make_actor_row(pair, "active", parent=parent, date_to=end)

@@ -23,7 +23,7 @@ class TestConformanceQueries(ConformanceCase):
         for pair in self.pairs:
             Sa = self.env[pair.sa_model]
             Target = self.env[Sa._ov_target_model()]
-            with self.subTest(rule="governed queries", pair=pair.name):
+            with self.pair_case(pair, rule="governed queries"):
                 reachable = self.make_actor_row(pair, "active")
                 actor_suspended = self.make_actor_row(pair, "suspended")
                 parent_suspended = self.make_actor_row(pair, "active")
@@ -59,7 +59,8 @@ class TestConformanceQueries(ConformanceCase):
                     for k in self.env[pair.actor_model]._ov_allowed_kinds
                     if k != reachable.association_kind
                 ]
-                self.assertFalse(as_member.search_governed_targets(kinds=other_kinds))
+                if other_kinds:  # an actor layer of one kind has no other to ask for
+                    self.assertFalse(as_member.search_governed_targets(kinds=other_kinds))
                 self.assertEqual(
                     as_member.search_governed_targets(kinds=reachable.association_kind),
                     target_of(reachable),
@@ -71,7 +72,7 @@ class TestConformanceQueries(ConformanceCase):
                     api.call_kw(as_member, "check_governed", [target_of(reachable).id], {}),
                     True,
                 )
-            with self.subTest(rule="only managers ask about others", pair=pair.name):
+            with self.pair_case(pair, rule="only managers ask about others"):
                 as_member = Sa.with_user(self.member_user)
                 with self.assertRaises(AccessError):
                     as_member.search_governed_targets(actor_id=self.peer.id)
@@ -80,7 +81,7 @@ class TestConformanceQueries(ConformanceCase):
                 with self.assertRaises(AccessError):
                     as_member.search_governed_targets(sa_id=self.other_sa.id)
                 Sa.with_user(self.manager_user).search_governed_targets(actor_id=self.peer.id)
-            with self.subTest(rule="answered by a subquery", pair=pair.name):
+            with self.pair_case(pair, rule="answered by a subquery"):
                 query = Sa._ov_target_query(actor=self.actor)
                 self.assertIsInstance(query, SQL)
                 # The actor table, or its plan-cached reach function (named after it).
@@ -116,7 +117,7 @@ class TestConformanceQueries(ConformanceCase):
         self.make_membership(other_sa, self.actor)
         for pair in self.pairs:
             Sa, Actor = self.env[pair.sa_model], self.env[pair.actor_model]
-            with self.subTest(rule="record rules", pair=pair.name):
+            with self.pair_case(pair, rule="record rules"):
                 mine = self.make_actor_row(pair, "active")
                 peers = self.make_actor_row(pair, "active", actor=self.peer)
                 not_my_sa = self.make_sa_row(pair, "active", sa=self.other_sa)
@@ -146,8 +147,10 @@ class TestConformanceQueries(ConformanceCase):
         with self.subTest(rule="audit reasons are for managers"):
             with self.assertRaises(AccessError):
                 self.env["ov.association.event"].with_user(self.member_user).search([])
-            row = self.make_sa_row(self.pairs[0], "active")
-            row.action_revoke(reason="written for managers")
-            event = self.events(row, event="transition", new_state="revoked")
-            read = event.with_user(self.manager_user).read(["reason"])
-            self.assertEqual(read, [{"id": event.id, "reason": "written for managers"}])
+        for pair in self.pairs:
+            with self.pair_case(pair, rule="audit reasons are for managers"):
+                row = self.make_sa_row(pair, "active")
+                row.action_revoke(reason="written for managers")
+                event = self.events(row, event="transition", new_state="revoked")
+                read = event.with_user(self.manager_user).read(["reason"])
+                self.assertEqual(read, [{"id": event.id, "reason": "written for managers"}])

@@ -19,7 +19,7 @@ class TestConformanceTables(ConformanceCase):
     def test_01_declarations(self):
         """Declarations are the ones written out, and consistent with the fields."""
         for pair in self.pairs:
-            with self.subTest(rule="declarations as written out", pair=pair.name):
+            with self.pair_case(pair, rule="declarations as written out"):
                 expected = contract.PAIRS.get(pair.sa_model)
                 if expected is None:
                     self.skipTest(f"{pair.sa_model} is not a pair of this repository")
@@ -37,7 +37,7 @@ class TestConformanceTables(ConformanceCase):
                 self.assertEqual(declared, expected)
                 kinds = [value for value, _label in Sa._fields["association_kind"].selection]
                 self.assertEqual(kinds[:3], list(contract.KINDS))
-            with self.subTest(rule="declarations", pair=pair.name):
+            with self.pair_case(pair, rule="declarations"):
                 Sa, Actor = self.env[pair.sa_model], self.env[pair.actor_model]
                 target = Sa._fields[Sa._ov_target_field]
                 self.assertEqual(target.type, "many2one")
@@ -79,11 +79,11 @@ class TestConformanceTables(ConformanceCase):
         """Allowed transitions work; every other one raises; state is guarded."""
         states = list(contract.STATES)
         for pair in self.pairs:
-            with self.subTest(rule="the state selection", pair=pair.name):
+            with self.pair_case(pair, rule="the state selection"):
                 selection = self.env[pair.sa_model]._fields["state"].selection
                 self.assertEqual([value for value, _label in selection], states)
             for layer, make in self._layers(pair):
-                with self.subTest(rule="transitions", pair=pair.name, layer=layer):
+                with self.pair_case(pair, rule="transitions", layer=layer):
                     for old in states:
                         for new in states:
                             row = make(old)
@@ -108,12 +108,12 @@ class TestConformanceTables(ConformanceCase):
                         with self.assertRaises(UserError, msg=f"{layer} unlink {state}"):
                             row.unlink()
                         self.assertTrue(row.exists())
-                actor_row = self.make_actor_row(pair, "active")
-                with self.subTest(rule="cache is not writable", pair=pair.name):
+                with self.pair_case(pair, rule="cache is not writable"):
+                    actor_row = self.make_actor_row(pair, "active")
                     for name in ("ov_target_id", "ov_parent_state"):
                         with self.assertRaises(UserError):
                             actor_row.write({name: False})
-                with self.subTest(rule="scope and governed record are fixed", pair=pair.name):
+                with self.pair_case(pair, rule="scope and governed record are fixed"):
                     Sa = self.env[pair.sa_model]
                     draft = self.make_sa_row(pair, "draft")
                     with self.assertRaises(UserError):
@@ -129,8 +129,8 @@ class TestConformanceTables(ConformanceCase):
     def test_04_kinds(self):
         """Kinds: required, allowed, governed change, actor matrix."""
         for pair in self.pairs:
-            Sa, Actor = self.env[pair.sa_model], self.env[pair.actor_model]
-            with self.subTest(rule="kind required and allowed", pair=pair.name):
+            Sa = self.env[pair.sa_model]
+            with self.pair_case(pair, rule="kind required and allowed"):
                 target = self.make_target(pair)
                 with self.assertRaises(ValidationError):
                     Sa.create({"sa_id": self.sa.id, Sa._ov_target_field: target.id})
@@ -140,47 +140,13 @@ class TestConformanceTables(ConformanceCase):
                         self.make_sa_row(pair, target=target, kind=kind)
                 with self.assertRaises(ValidationError):
                     self.make_sa_row(pair, target=target, kind="no-such-kind")
-            with self.subTest(rule="kind changes only through action_change_kind", pair=pair.name):
-                for Model, make in (
-                    (Sa, self.make_sa_row),
-                    (Actor, self.make_actor_row),
+            for Model in self.layers(pair):
+                with self.pair_case(
+                    pair, rule="kind changes only through action_change_kind", layer=Model._name
                 ):
-                    if len(Model._ov_allowed_kinds) < 2:
-                        continue
-                    row = make(pair, "active")
-                    if Model is Actor:
-                        others = [
-                            k
-                            for k in Model._ov_allowed_kinds
-                            if k != row.association_kind
-                            and contract.admitted(row._ov_parent().association_kind, k)
-                            and k not in Model._ov_exclusive_kinds
-                        ]
-                    else:
-                        others = [
-                            k
-                            for k in Model._ov_allowed_kinds
-                            if k != row.association_kind and k not in Model._ov_exclusive_kinds
-                        ]
-                    draft = make(pair, "draft")
-                    draft.write({"association_kind": draft.association_kind})
-                    with self.assertRaises(UserError):
-                        row.write({"association_kind": others[0] if others else "access"})
-                    if not others:
-                        continue
-                    with self.assertRaises(UserError):
-                        row.action_change_kind(others[0], reason="")
-                    old = row.association_kind
-                    row.action_change_kind(others[0], reason="re-scoped")
-                    self.assertEqual(row.association_kind, others[0])
-                    event = self.events(row, event="kind_change")
-                    self.assertEqual(len(event), 1)
-                    self.assertEqual((event.old_kind, event.new_kind), (old, others[0]))
-                    self.assertEqual(event.reason, "re-scoped")
-                    row.action_revoke()
-                    with self.assertRaises(UserError):
-                        row.action_change_kind(old, reason="too late")
-            with self.subTest(rule="actor kinds follow the matrix", pair=pair.name):
+                    self._check_kind_change(pair, Model)
+            with self.pair_case(pair, rule="actor kinds follow the matrix"):
+                Actor = self.env[pair.actor_model]
                 for sa_kind in Sa._ov_allowed_kinds:
                     parent = self.make_sa_row(pair, "active", kind=sa_kind)
                     for actor_kind in Actor._ov_allowed_kinds:
@@ -191,16 +157,81 @@ class TestConformanceTables(ConformanceCase):
                         else:
                             with self.assertRaises(ValidationError, msg=f"{sa_kind}/{actor_kind}"):
                                 self.make_actor_row(pair, parent=parent, kind=actor_kind)
+            actor_kinds = self.env[pair.actor_model]._ov_allowed_kinds if pair.actor_model else ()
             for sa_kind in Sa._ov_allowed_kinds:
                 for new_kind in Sa._ov_allowed_kinds:
-                    for child_kind in Actor._ov_allowed_kinds:
-                        with self.subTest(
+                    for child_kind in actor_kinds:
+                        with self.pair_case(
+                            pair,
                             rule="SA kind change keeps children admitted",
-                            pair=pair.name,
                             change=f"{sa_kind}->{new_kind}",
                             child=child_kind,
                         ):
                             self._check_sa_kind_change(pair, sa_kind, new_kind, child_kind)
+
+    def _check_kind_change(self, pair, Model):
+        """A live row's kind is written only by ``action_change_kind``, with a
+        reason, to another allowed (and, for an actor row, admitted)
+        non-exclusive kind, and never once the row has ended."""
+        self.require(
+            pair,
+            len(Model._ov_allowed_kinds) >= 2,
+            f"{Model._name} allows one kind only: a row has no other kind to change to",
+        )
+        sa_layer = Model._name == pair.sa_model
+        make = self.make_sa_row if sa_layer else self.make_actor_row
+        if sa_layer:
+            row = make(pair, "active")
+        else:
+            # Under a parent of a kind that admits two non-exclusive kinds, if any.
+            roomy = [
+                parent_kind
+                for parent_kind in self.env[pair.sa_model]._ov_allowed_kinds
+                if len(
+                    [
+                        k
+                        for k in Model._ov_allowed_kinds
+                        if contract.admitted(parent_kind, k) and k not in Model._ov_exclusive_kinds
+                    ]
+                )
+                >= 2
+            ]
+            parent = self.make_sa_row(pair, "active", kind=roomy[0]) if roomy else None
+            row = make(pair, "active", parent=parent)
+        others = [k for k in Model._ov_allowed_kinds if k != row.association_kind]
+        admitted = (
+            others
+            if sa_layer
+            else [k for k in others if contract.admitted(row._ov_parent().association_kind, k)]
+        )
+        changeable = [k for k in admitted if k not in Model._ov_exclusive_kinds]
+        draft = make(pair, "draft")
+        draft.write({"association_kind": draft.association_kind})
+        with self.assertRaises(UserError):
+            row.write({"association_kind": (changeable or admitted or others)[0]})
+        self.require(
+            pair,
+            changeable,
+            (
+                f"{Model._name} has no non-exclusive kind besides {row.association_kind}"
+                if sa_layer
+                else f"under no SA-layer kind may a row of {Model._name} take another"
+                " non-exclusive kind"
+            )
+            + ": action_change_kind has nothing to change a row to",
+        )
+        with self.assertRaises(UserError):
+            row.action_change_kind(changeable[0], reason="")
+        old = row.association_kind
+        row.action_change_kind(changeable[0], reason="re-scoped")
+        self.assertEqual(row.association_kind, changeable[0])
+        event = self.events(row, event="kind_change")
+        self.assertEqual(len(event), 1)
+        self.assertEqual((event.old_kind, event.new_kind), (old, changeable[0]))
+        self.assertEqual(event.reason, "re-scoped")
+        row.action_revoke()
+        with self.assertRaises(UserError):
+            row.action_change_kind(old, reason="too late")
 
     def _check_sa_kind_change(self, pair, sa_kind, new_kind, child_kind):
         """An active parent of ``sa_kind`` with a live child of ``child_kind``
