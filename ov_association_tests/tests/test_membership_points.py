@@ -32,7 +32,7 @@ class TestMembershipPoints(ConformanceCase):
         start = fields.Datetime.now().replace(microsecond=0) + timedelta(hours=2)
         end = start + timedelta(hours=5)
         for pair in self.pairs:
-            with self.subTest(pair=pair.name, point="creation, not started yet"):
+            with self.pair_case(pair, point="creation, not started yet"):
                 actor, membership = self.newcomer(date_from=start)
                 self.assertEqual(membership.state, "active")
                 parent = self.make_sa_row(pair, "active")
@@ -44,7 +44,7 @@ class TestMembershipPoints(ConformanceCase):
                 with freeze_time(start):  # the start is inside the window
                     row = self.make_actor_row(pair, "active", parent=parent, actor=actor)
                     self.assertEqual(row.state, "active")
-            with self.subTest(pair=pair.name, point="activation, not started yet"):
+            with self.pair_case(pair, point="activation, not started yet"):
                 actor, membership = self.newcomer(date_from=start)
                 parent = self.make_sa_row(pair, "active")
                 with freeze_time(start + timedelta(minutes=1)):
@@ -52,7 +52,7 @@ class TestMembershipPoints(ConformanceCase):
                 with self.assertRaises(ValidationError):
                     draft.action_activate()
                 self.assertEqual(draft.state, "draft")
-            with self.subTest(pair=pair.name, point="ended by its window, not yet expired"):
+            with self.pair_case(pair, point="ended by its window, not yet expired"):
                 actor, membership = self.newcomer(date_to=end)
                 parent = self.make_sa_row(pair, "active")
                 draft = self.make_actor_row(pair, "draft", parent=parent, actor=actor)
@@ -70,7 +70,7 @@ class TestMembershipPoints(ConformanceCase):
     def test_membership_end_revokes_every_live_row(self):
         for ending in ("action_revoke", "action_expire", "action_suspend"):
             for pair in self.pairs:
-                with self.subTest(pair=pair.name, ending=ending):
+                with self.pair_case(pair, ending=ending):
                     actor, membership = self.newcomer()
                     rows = {
                         state: self.make_actor_row(pair, state, actor=actor)

@@ -30,7 +30,7 @@ class TestQueryPlans(ConformanceCase):
     def test_governed_queries_use_their_indexes(self):
         for pair in self.pairs:
             Sa, Actor = self.env[pair.sa_model], self.env[pair.actor_model]
-            with self.subTest(pair=pair.name):
+            with self.pair_case(pair):
                 for _i in range(3):
                     self.make_actor_row(pair, "active")
                 for model, column in ((Sa, "sa_id"), (Actor, "actor_id")):
@@ -57,7 +57,7 @@ class TestQueryPlans(ConformanceCase):
         the native bench checks that on a million rows."""
         for pair in self.pairs:
             Sa, Actor = self.env[pair.sa_model], self.env[pair.actor_model]
-            with self.subTest(pair=pair.name):
+            with self.pair_case(pair):
                 for _i in range(3):
                     self.make_actor_row(pair, "active")
                 for column in ("actor_id", "company_id"):
@@ -76,7 +76,7 @@ class TestQueryPlans(ConformanceCase):
             if not pair.actor_model:
                 continue
             Sa = self.env[pair.sa_model]
-            with self.subTest(pair=pair.name):
+            with self.pair_case(pair):
                 targets = self.state_mix_targets(pair)
                 literal = Sa.with_context(ov_literal_sql=True)
 
@@ -127,7 +127,7 @@ class TestQueryPlans(ConformanceCase):
         at = fields.Datetime.now()
         for pair in self.pairs:
             Sa = self.env[pair.sa_model]
-            with self.subTest(pair=pair.name):
+            with self.pair_case(pair):
                 row = self.make_actor_row(pair, "active")
                 target = row._ov_parent()[Sa._ov_target_field]
                 shapes = {
