@@ -32,7 +32,17 @@ SOAK_EXAMPLES ?= 300
 MUTANTS_TEMPLATE ?=
 MUTANTS ?=
 
-.PHONY: test demo bench load soak replica-check mutants lint pure odoo
+NAME ?=
+MODEL ?=
+DEPENDS ?=
+# make pair passes POLICY, KINDS, EXCLUSIVE (empty allowed), READER_GROUP, MENU and OUT
+# only when given: their defaults are ovdev.scaffold's.
+pair_option = $(if $(filter command line environment,$(origin $(1))),--$(2) "$($(1))")
+PAIR_OPTIONS = $(call pair_option,POLICY,policy) $(call pair_option,KINDS,kinds) \
+	$(call pair_option,EXCLUSIVE,exclusive) $(call pair_option,READER_GROUP,reader-group) \
+	$(call pair_option,MENU,menu) $(call pair_option,OUT,out) $(if $(REFRESH),--refresh)
+
+.PHONY: test demo bench load soak replica-check mutants pair lint pure odoo
 
 ## make test: lint, pure and odoo tiers, stopping at the first failing one
 ## (DATABASE=, PORT= and TEMPLATE_PREFIX= apply to the odoo tier when given)
@@ -68,6 +78,12 @@ soak:
 ## make mutants: plant each bug of tools/ovdev/mutants_list.py in a scratch copy, run its tests; caught/survived table
 mutants:
 	$(PYTHON) -m ovdev mutants --template "$(MUTANTS_TEMPLATE)" --only "$(MUTANTS)"
+
+## make pair NAME=crm_lead MODEL=crm.lead DEPENDS=crm: write the pair addon ov_sa_$(NAME)
+## (POLICY=dependent|optional|restricted KINDS=assignment,access EXCLUSIVE=assignment
+##  READER_GROUP=<xmlid> MENU="My Leads" OUT=<folder, default the repository> REFRESH=1)
+pair:
+	$(PYTHON) -m ovdev pair --name "$(NAME)" --model "$(MODEL)" --depends "$(DEPENDS)" $(PAIR_OPTIONS)
 
 lint:
 	$(MAKE) test TIERS=lint

@@ -1,4 +1,4 @@
-"""Command line: ``python3 -m ovdev test|demo|bench|load|replica-check|soak|mutants``."""
+"""Command line: ``python3 -m ovdev test|demo|bench|load|replica-check|soak|mutants|pair``."""
 
 import argparse
 import os
@@ -80,9 +80,13 @@ def main(argv=None):
         add_help=False,
         help="plant each bug of mutants_list, run the tests that catch it",
     )
+    commands.add_parser(
+        "pair", add_help=False, help="write a pair addon ov_sa_<name> for a native model"
+    )
     argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["mutants"]:
-        return _mutants(argv)
+    own_parser = {"mutants": _mutants, "pair": _pair}.get(argv[0] if argv else None)
+    if own_parser:
+        return own_parser(argv)
     args = parser.parse_args(argv)
 
     if args.command == "test":
@@ -156,6 +160,34 @@ def main(argv=None):
     if stop is not None:
         return stop
     return demo_server.run(args.database, args.port, serve=not args.no_serve)
+
+
+def _pair(argv):
+    """``pair`` parses its own arguments; those not given keep ``scaffold.run``'s defaults."""
+    parser = argparse.ArgumentParser(prog="ovdev pair")
+    parser.add_argument("--name", required=True, help="the pair's name: ov_sa_<name>")
+    parser.add_argument("--model", required=True, help="the native model, e.g. crm.lead")
+    parser.add_argument("--depends", default="", help="addons the model needs, comma-separated")
+    for option in ("policy", "kinds", "exclusive", "reader-group", "menu", "out"):
+        parser.add_argument(f"--{option}", default=None, help="see make pair (Makefile)")
+    parser.add_argument("--refresh", action="store_true", help="rebuild the introspection db")
+    args = parser.parse_args(argv[1:])
+    from . import scaffold
+
+    given = {
+        key: value
+        for key in ("policy", "kinds", "exclusive", "reader_group", "menu", "out")
+        if (value := getattr(args, key)) is not None
+    }
+    return scaffold.run(
+        args.name,
+        args.model,
+        args.depends,
+        refresh=args.refresh,
+        # A refusal (exit code 2) needs no Odoo; the introspection does.
+        before_odoo=lambda: prepare(argv, ("test",), needs_odoo=True),
+        **given,
+    )
 
 
 def _mutants(argv):
