@@ -61,7 +61,8 @@ class TestGovernedRules(ConformanceCase):
         """The pair's ``group_governed_only``; fails, saying what to ship, if
         its addon has none."""
         group = self.env.ref(group_xmlid(self.env, pair), raise_if_not_found=False)
-        self.assertTrue(group, missing_group_message(self.env, pair))
+        if not group:
+            self.fail(missing_group_message(self.env, pair))
         return group
 
     def fixture(self, pair, actor=None):
@@ -177,6 +178,7 @@ class TestGovernedRules(ConformanceCase):
         nothing changes."""
         for pair in self.pairs:
             with self.pair_case(pair, rule="My X narrows"):
+                self.governed_group(pair)  # the rule that narrows ships with it
                 reached, peers, plain, _row = self.fixture(pair)
                 every = reached | peers | plain
                 mine = self.visible(pair, self.peer_user, every, **{CONTEXT_KEY: pair.sa_model})
@@ -298,7 +300,8 @@ class TestGovernedRulesReachEnds(ConformanceCase):
             # A pair whose fixture fails fails its sub-test and is left out.
             with self.pair_case(pair, step="fixture"):
                 group = self.env.ref(group_xmlid(self.env, pair), raise_if_not_found=False)
-                self.assertTrue(group, missing_group_message(self.env, pair))
+                if not group:
+                    self.fail(missing_group_message(self.env, pair))
                 user.write({"groups_id": [(4, group.id)]})
                 target = self.make_target(pair)
                 parent = self.make_sa_row(pair, "active", target=target, sa=sa)
