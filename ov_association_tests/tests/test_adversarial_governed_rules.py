@@ -12,7 +12,7 @@ from odoo.tests import tagged
 
 from .adversarial_common import AdversarialCase
 from .rpc_client import VIAS
-from .test_governed_rules import CONTEXT_KEY, group_xmlid
+from .test_governed_rules import CONTEXT_KEY, group_xmlid, missing_group_message
 
 # Context values a client may send for the key: each must leave the answer as
 # it is (the key only narrows), never break the request.
@@ -31,7 +31,12 @@ class TestAdversarialGovernedRules(AdversarialCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        groups = [cls.env.ref(group_xmlid(cls.env, pair)).id for pair in cls.pairs]
+        groups = []
+        for pair in cls.pairs:
+            group = cls.env.ref(group_xmlid(cls.env, pair), raise_if_not_found=False)
+            if not group:
+                raise AssertionError(missing_group_message(cls.env, pair))
+            groups.append(group.id)
         for key in ("actor", "manager"):
             cls.users[key].write({"groups_id": [(4, group) for group in groups]})
 

@@ -11,7 +11,7 @@ from odoo.tools import config, mute_logger
 
 from odoo.addons.ov_association_base.models import audit_anchor, audit_chain
 
-from .common import ConformanceCase
+from .common import ConformanceCase, installed_pair
 
 
 @tagged("post_install", "-at_install", "ov_audit")
@@ -24,7 +24,7 @@ class TestAuditLog(ConformanceCase):
         self.enterContext(patch.dict(config.options, unkeyed))
 
     def _some_events(self):
-        pair = next(p for p in self.pairs if p.sa_model == "ov.sa_test_target")
+        pair = installed_pair(self.env, "ov.sa_test_target")
         row = self.make_sa_row(pair, "active")
         row.action_suspend(reason="audit test")
         row.action_resume()

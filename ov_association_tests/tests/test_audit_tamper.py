@@ -23,7 +23,7 @@ from odoo.tools import config
 
 from odoo.addons.ov_association_base.models import audit_anchor, audit_chain
 
-from .common import ConformanceCase
+from .common import ConformanceCase, installed_pair
 
 KEY = "test-only audit key, 41 characters long."
 NAMES = audit_chain.CONTENT + audit_chain.ROW_CONTENT
@@ -76,7 +76,7 @@ class TestAuditTamper(ConformanceCase):
         gets an anchor of its own (the postcommit run stands for the commit
         a test cannot make).
         """
-        pair = next(p for p in self.pairs if p.sa_model == "ov.sa_test_target")
+        pair = installed_pair(self.env, "ov.sa_test_target")
         row = self.make_sa_row(pair)
         for step in (None, row.action_activate, row.action_suspend):
             if step is not None:
@@ -202,9 +202,7 @@ class TestAuditTamper(ConformanceCase):
         row = dict(zip(NAMES, self.env.cr.fetchone(), strict=True))
         self.assertEqual(before[1].hash, plain_link(before[0].hash, row))
         with self.configured():
-            self.make_sa_row(
-                next(p for p in self.pairs if p.sa_model == "ov.sa_test_target"), "draft"
-            )
+            self.make_sa_row(installed_pair(self.env, "ov.sa_test_target"), "draft")
             for call in (self.Event.verify_audit_log, self.Event._cron_seal):
                 with self.subTest(call=call.__name__), self.assertRaises(UserError) as caught:
                     call()
@@ -310,7 +308,7 @@ class TestAuditTamper(ConformanceCase):
         """A seal that is rolled back publishes nothing; a file that cannot be
         written loses the anchor (logged), not the seal."""
         with self.configured(anchors=True):
-            pair = next(p for p in self.pairs if p.sa_model == "ov.sa_test_target")
+            pair = installed_pair(self.env, "ov.sa_test_target")
             self.make_sa_row(pair)
             self.assertGreater(self.Event._cron_seal(), 0)
             self.assertFalse(os.path.exists(self.anchor_file))
