@@ -4,6 +4,7 @@ import os
 import re
 import subprocess
 import sys
+import warnings
 import zipfile
 
 import pytest
@@ -39,14 +40,50 @@ EXPECTED_DEPENDS = {
 }
 
 
+def _tracked_addons():
+    """The addons git tracks (every addon where this is no git checkout)."""
+    try:
+        out = subprocess.run(
+            ["git", "ls-files", "*/__manifest__.py"],
+            cwd=REPO_ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return set(repo_addons())
+    return {path.split("/")[0] for path in out.split()} & set(repo_addons())
+
+
+TRACKED = _tracked_addons()
+# An addon just written (make pair) and not committed yet: checked by the rule
+# every pair follows, and named in a warning until it is listed here.
+NEW = set(repo_addons()) - TRACKED - set(EXPECTED_DEPENDS)
+
+
 def test_every_addon_is_listed():
-    missing = set(repo_addons()) - set(EXPECTED_DEPENDS)
+    missing = TRACKED - set(EXPECTED_DEPENDS)
     gone = set(EXPECTED_DEPENDS) - set(repo_addons())
     assert not missing, f"add {sorted(missing)} to EXPECTED_DEPENDS in tests/test_packaging.py"
     assert not gone, f"remove {sorted(gone)} from EXPECTED_DEPENDS in tests/test_packaging.py"
+    if NEW:
+        warnings.warn(
+            f"{', '.join(sorted(NEW))}: not committed yet; before committing, add it to "
+            "EXPECTED_DEPENDS in tests/test_packaging.py and to setup/_metapackage/pyproject.toml "
+            "(make pair printed the lines)",
+            stacklevel=1,
+        )
 
 
-@pytest.mark.parametrize("addon", sorted(EXPECTED_DEPENDS))
+def _expected_depends(addon):
+    if addon in EXPECTED_DEPENDS:
+        return EXPECTED_DEPENDS[addon]
+    # A new pair: the base, and Odoo's own addons only.
+    manifest = read_manifest(os.path.join(REPO_ROOT, addon))
+    return {"ov_association_base"} | (set(manifest["depends"]) - set(repo_addons()))
+
+
+@pytest.mark.parametrize("addon", sorted(set(EXPECTED_DEPENDS) | NEW))
 def test_manifest(addon):
     manifest = read_manifest(os.path.join(REPO_ROOT, addon))
     assert re.fullmatch(r"18\.0\.\d+\.\d+\.\d+", manifest["version"])
@@ -60,7 +97,7 @@ def test_manifest(addon):
         "Mature",
     )
     assert manifest["maintainers"]
-    assert set(manifest["depends"]) == EXPECTED_DEPENDS[addon]
+    assert set(manifest["depends"]) == _expected_depends(addon)
     for name in (
         "README.rst",
         "readme/DESCRIPTION.md",
@@ -75,7 +112,7 @@ def test_manifest(addon):
 def test_metapackage_depends_on_every_addon():
     with open(os.path.join(REPO_ROOT, "setup/_metapackage/pyproject.toml"), "rb") as f:
         dependencies = tomllib.load(f)["project"]["dependencies"]
-    expected = {f"odoo-addon-{addon}==18.0.*" for addon in repo_addons()}
+    expected = {f"odoo-addon-{addon}==18.0.*" for addon in TRACKED}
     missing, extra = expected - set(dependencies), set(dependencies) - expected
     assert not missing and not extra, (
         f"setup/_metapackage/pyproject.toml: add {sorted(missing)}, remove {sorted(extra)} "
@@ -83,6 +120,7 @@ def test_metapackage_depends_on_every_addon():
     )
 
 
+# whool builds a wheel from the files git tracks: a new addon, once committed.
 @pytest.mark.parametrize("addon", sorted(EXPECTED_DEPENDS))
 def test_wheel_builds(addon, tmp_path):
     subprocess.run(
