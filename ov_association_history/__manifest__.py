@@ -13,5 +13,4 @@
     "depends": [
         "ov_association_base",
     ],
-    "data": [],
 }

@@ -154,7 +154,8 @@ class TestConformanceIsolation(ConformanceCase):
             with self.subTest(flush=flush):
                 made = {}
 
-                def body(flush=flush, made=made):
+                # pylint: disable-next=dangerous-default-value
+                def body(flush=flush, made=made):  # bound to this iteration on purpose
                     with mute_logger("odoo.sql_db"), self.pair_isolation(self.test_pair, flush):
                         made["target"] = self.make_target(self.test_pair)
                         self.env.flush_all()

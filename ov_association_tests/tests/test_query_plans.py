@@ -133,6 +133,8 @@ class TestQueryPlans(ConformanceCase):
         """Each as-of shape finds its rows through the index of what it starts
         from (the actor, the record, the SA), and each row's state at the
         moment through the (model, res_id, id) index."""
+        if not hasattr(self.env["ov.sa.association.mixin"], "_ov_target_query_at"):
+            self.skipTest("answers as of a moment need ov_association_history, not installed")
         at = fields.Datetime.now()
         for pair in self.pairs:
             Sa = self.env[pair.sa_model]
