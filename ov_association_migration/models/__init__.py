@@ -1,5 +1,6 @@
 from . import plan_line
 from . import plan_steps
+from . import plan_parity
 from . import ov_migration_map
 from . import ov_migration_report_line
 from . import plan_cutover

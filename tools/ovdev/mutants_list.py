@@ -244,7 +244,7 @@ MUTANTS = (
     ),
     Mutant(
         "migration_parity_ignores_actor_window",
-        f"{MIGRATION}/models/plan_steps.py",
+        f"{MIGRATION}/models/plan_parity.py",
         'effective = layer._ov_effective_sql("row", now)',
         'effective = layer._ov_granting_sql("row")',
         (
