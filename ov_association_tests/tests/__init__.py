@@ -16,6 +16,7 @@ from . import test_membership_points
 from . import test_conformance_tables
 from . import test_conformance_isolation
 from . import test_governed_rules
+from . import test_governed_rules_reach_ends
 from . import test_adversarial_governed_rules
 
 # Plain pytest, run by pytest-odoo only (real cursors that commit; Odoo's

@@ -12,6 +12,8 @@ from . import test_handover_transfer
 from . import test_handover_window
 from . import test_handover_wizard
 from . import test_cockpit
+from . import test_cockpit_reminders
+from . import test_cockpit_web_client
 from . import test_adversarial_discovered
 from . import test_adversarial_reminders
 from . import test_adversarial_collection
