@@ -30,6 +30,10 @@ EVENTS = [
     ("reassign", "Reassigned"),
     ("transfer", "Transferred to another SA"),
     ("window_change", "Window changed"),
+    # A decision of an access review (ov_association_review), sealed when its
+    # campaign closes: kept here so the events stay valid once that addon is
+    # uninstalled.
+    ("review", "Access review decision"),
 ]
 # What _ov_append writes, with its SQL type.
 _APPEND_COLUMNS = {
