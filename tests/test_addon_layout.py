@@ -27,6 +27,7 @@ OPTIONAL = (
     "ov_association_handover",
     "ov_association_cockpit",
     "ov_association_migration",
+    "ov_association_review",
 )
 
 
@@ -84,6 +85,7 @@ def test_each_optional_addon_brings_only_what_it_depends_on(lifecycle):
         "ov_association_handover": ["ov_association_handover"],
         "ov_association_cockpit": ["ov_association_cockpit"],
         "ov_association_migration": ["ov_association_migration"],
+        "ov_association_review": ["ov_association_handover", "ov_association_review"],
     }
     assert lifecycle["addons"]["ov_association_cockpit"]["Odoo modules installed before it"] == [
         "mail"
@@ -105,6 +107,7 @@ def test_only_the_api_adds_routes(lifecycle):
         "ov_association_handover": [],
         "ov_association_cockpit": [],
         "ov_association_migration": [],
+        "ov_association_review": [],
     }
 
 

@@ -26,6 +26,7 @@ EXPECTED_DEPENDS = {
     "ov_association_handover": {"ov_association_base"},
     "ov_association_cockpit": {"ov_association_base", "mail"},
     "ov_association_migration": {"ov_association_base"},
+    "ov_association_review": {"ov_association_base", "ov_association_handover", "mail"},
     "ov_sa_sale_order": {"ov_association_base", "sale"},
     "ov_sa_customer": {"ov_association_base"},
     "ov_sa_location": {"ov_association_base", "stock"},
@@ -36,6 +37,7 @@ EXPECTED_DEPENDS = {
         "ov_association_handover",
         "ov_association_cockpit",
         "ov_association_migration",
+        "ov_association_review",
     },
 }
 

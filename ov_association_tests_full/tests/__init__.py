@@ -25,6 +25,9 @@ from . import test_migration_points
 from . import test_reach_holder
 from . import test_window_points
 from . import test_boundaries
+from . import test_review_scope
+from . import test_review_decisions
+from . import test_review_closing
 
 # Plain pytest, run by pytest-odoo only (real cursors that commit; Odoo's
 # runner has no place for them): test_handover_races, test_subset_races.

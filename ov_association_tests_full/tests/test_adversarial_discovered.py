@@ -30,6 +30,8 @@ from odoo.addons.ov_association_tests.tests.adversarial_common import Adversaria
 from odoo.addons.ov_association_tests.tests.library_models import library_models
 from odoo.addons.ov_association_tests.tests.rpc_client import VIAS
 
+from .review_fixtures import make_review_fixtures
+
 _logger = logging.getLogger(__name__)
 
 UNINSTALL_KEYS = (MODULE_UNINSTALL_FLAG, "module_uninstall")
@@ -58,6 +60,12 @@ SCALAR = ("char", "text", "integer", "float", "boolean", "date", "datetime", "se
 
 @tagged("post_install", "-at_install", "ov_adversarial")
 class TestAdversarialDiscovered(AdversarialCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # Records of the capabilities' own models, for the attacks to reach.
+        make_review_fixtures(cls)
+
     def setUp(self):
         super().setUp()
         self.models = library_models(self.env, transient=False)

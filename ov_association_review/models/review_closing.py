@@ -1,0 +1,287 @@
+"""Closing an access review: the default, the seal, the evidence.
+
+* Undecided items get the campaign's default: keep; revoke (``action_revoke``);
+  or let the window end at the deadline (``action_change_window`` to it while
+  it lies ahead, ``action_expire`` once it is reached; a draft, which has no
+  running window, is revoked). Each transition is audited with the campaign
+  in its reason, the closing user as author.
+* Every decision becomes one ``review`` event of the audit log (set-based:
+  one ``INSERT … SELECT``), and the chain is sealed at once: the decisions
+  are part of the tamper-evident log from the moment the campaign closes.
+* The evidence: a CSV attached to the campaign (per item: the row, the
+  recommendation, the decision, who, when, why, its sealed event) and the
+  PDF report (``report/review_report.xml``).
+"""
+
+import base64
+import csv
+import io
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import fields, models
+from odoo.tools import SQL
+
+from odoo.addons.ov_association_base.models import audit_chain
+
+CSV_COLUMNS = (
+    "item",
+    "layer",
+    "row_model",
+    "row_id",
+    "record_model",
+    "record_id",
+    "sa",
+    "actor",
+    "state_at_opening",
+    "kind",
+    "date_from",
+    "date_to",
+    "reviewer",
+    "recommendation",
+    "because",
+    "decision",
+    "new_end",
+    "by_default",
+    "outcome",
+    "decided_by",
+    "decided_at",
+    "why",
+    "audit_event",
+)
+
+
+class OvAccessReviewClosing(models.Model):
+    _inherit = "ov.access.review"
+
+    def _ov_close(self):
+        self.ensure_one()
+        self.env.cr.execute(
+            "SELECT state FROM ov_access_review WHERE id = %s FOR UPDATE", [self.id]
+        )
+        if self.env.cr.fetchone()[0] != "open":
+            return
+        self._ov_apply_default()
+        self._ov_schedule_next()
+        now = fields.Datetime.now()
+        self._ov_system_write({"state": "closed", "closed_at": now})
+        self.env.flush_all()
+        sealed = self._ov_seal_decisions()
+        self._ov_system_write(
+            {
+                "sealed_count": sealed,
+                "seal_hash": (audit_chain.head(self.env.cr) or (0, False))[1],
+            }
+        )
+        self._ov_attach_evidence()
+        self.activity_ids.action_feedback(feedback=self.env._("The campaign closed."))
+
+    # ------------------------------------------------------------------
+    # The default
+    # ------------------------------------------------------------------
+    def _ov_apply_default(self):
+        Item = self.env["ov.access.review.item"]
+        pending = Item.search([("review_id", "=", self.id), ("state", "=", "pending")])
+        if not pending:
+            return
+        default = self.default_decision
+        reason = self.env._("undecided at the deadline: the campaign's default")
+        if default == "keep":
+            outcomes = {item.id: self.env._("kept") for item in pending}
+            decision = "keep"
+        elif default == "revoke":
+            outcomes = pending._ov_apply("revoke", reason)
+            decision = "revoke"
+        else:
+            outcomes = pending._ov_end_at_deadline(self.date_deadline, reason)
+            decision = "shorten"
+        by_outcome = {}
+        for item_id, outcome in outcomes.items():
+            by_outcome.setdefault(outcome, []).append(item_id)
+        now = fields.Datetime.now()
+        for outcome, ids in by_outcome.items():
+            Item.browse(ids)._ov_item_write(
+                {
+                    "state": "decided",
+                    "decision": decision,
+                    "decision_date_to": self.date_deadline if decision == "shorten" else False,
+                    "decision_reason": reason,
+                    "decided_by_id": self.env.uid,
+                    "decided_at": now,
+                    "decided_by_default": True,
+                    "outcome": outcome,
+                }
+            )
+
+    # ------------------------------------------------------------------
+    # The seal
+    # ------------------------------------------------------------------
+    def _ov_seal_decisions(self):
+        """One ``review`` event per item, chained and sealed; returns how many."""
+        self.env.cr.execute(
+            SQL(
+                """WITH written AS (
+                       INSERT INTO ov_association_event
+                           (model, res_id, event, old_value, new_value, reason, user_id,
+                            company_id, date, row_state, row_kind, row_date_from, row_date_to,
+                            row_target_id, row_parent_id, row_sa_id, row_actor_id)
+                       SELECT 'ov.access.review.item', item.id, 'review',
+                              left(coalesce(item.recommendation, 'keep')
+                                   || coalesce(': ' || item.recommendation_code, ''), 255),
+                              item.decision
+                                  || coalesce(' to ' || to_char(item.decision_date_to,
+                                                                'YYYY-MM-DD HH24:MI:SS'), '')
+                                  || CASE WHEN item.decided_by_default THEN ' (default)'
+                                          ELSE '' END,
+                              %(label)s || coalesce(item.decision_reason, ''),
+                              item.decided_by_id, item.company_id, item.decided_at,
+                              item.row_state, item.row_kind, item.row_date_from,
+                              item.row_date_to, item.row_target_id, item.row_parent_id,
+                              item.row_sa_id, item.row_actor_id
+                       FROM ov_access_review_item item
+                       WHERE item.review_id = %(review)s AND item.event_id IS NULL
+                       ORDER BY item.id
+                       RETURNING id, res_id)
+                   UPDATE ov_access_review_item item SET event_id = written.id
+                   FROM written WHERE item.id = written.res_id""",
+                label=self.env._("Access review %(name)s (#%(id)s): ", name=self.name, id=self.id),
+                review=self.id,
+            )
+        )
+        count = self.env.cr.rowcount
+        self.env["ov.access.review.item"].invalidate_model(["event_id"])
+        # sudo: sealing chains the whole log, the library's own step (no
+        # reviewer nor manager holds rights on the chain's columns).
+        self.env["ov.association.event"].sudo()._ov_seal()
+        return count
+
+    # ------------------------------------------------------------------
+    # The evidence
+    # ------------------------------------------------------------------
+    def _ov_evidence_rows(self):
+        """The CSV's rows, in item order, read in SQL (a campaign may hold
+        a hundred thousand items)."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """SELECT item.id, item.layer, item.res_model, item.res_id,
+                          item.row_target_model, item.row_target_id, sa.complete_name,
+                          actor.name, item.row_state, item.row_kind, item.row_date_from,
+                          item.row_date_to, reviewer.name, item.recommendation,
+                          item.recommendation_code, item.decision, item.decision_date_to,
+                          item.decided_by_default, item.outcome, decider.name,
+                          item.decided_at, item.decision_reason, item.event_id
+                   FROM ov_access_review_item item
+                   LEFT JOIN ov_sa sa ON sa.id = item.row_sa_id
+                   LEFT JOIN ov_actor actor ON actor.id = item.row_actor_id
+                   LEFT JOIN res_users ru ON ru.id = item.reviewer_id
+                   LEFT JOIN res_partner reviewer ON reviewer.id = ru.partner_id
+                   LEFT JOIN res_users du ON du.id = item.decided_by_id
+                   LEFT JOIN res_partner decider ON decider.id = du.partner_id
+                   WHERE item.review_id = %s ORDER BY item.id""",
+                self.id,
+            )
+        )
+        return self.env.cr.fetchall()
+
+    def _ov_evidence_csv(self):
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(CSV_COLUMNS)
+        for row in self._ov_evidence_rows():
+            writer.writerow(
+                [
+                    fields.Datetime.to_string(value)
+                    if hasattr(value, "isoformat")
+                    else ("" if value is None else value)
+                    for value in row
+                ]
+            )
+        return out.getvalue()
+
+    def _ov_attach_evidence(self):
+        attachment = self.env["ir.attachment"].create(
+            {
+                "name": f"access_review_{self.id}.csv",
+                "mimetype": "text/csv",
+                "datas": base64.b64encode(self._ov_evidence_csv().encode()),
+                "res_model": self._name,
+                "res_id": self.id,
+            }
+        )
+        self._ov_system_write({"evidence_id": attachment.id})
+
+    def action_download_evidence(self):
+        self.ensure_one()
+        if not self.evidence_id:
+            return False
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{self.evidence_id.id}?download=true",
+            "target": "self",
+        }
+
+    # ------------------------------------------------------------------
+    # Recurrence
+    # ------------------------------------------------------------------
+    def _ov_schedule_next(self):
+        """A recurring campaign makes the next one, opened by the scheduled
+        action at its start; kept items are certified until its deadline."""
+        if not self.recurrence_months or self.next_review_id:
+            return
+        step = relativedelta(months=self.recurrence_months)
+        following = self.copy(
+            {
+                "name": self.name,
+                "date_start": self.date_start + step,
+                "date_deadline": self.date_deadline + step,
+                "auto_open": True,
+            }
+        )
+        following._ov_system_write({"previous_review_id": self.id})
+        self._ov_system_write({"next_review_id": following.id})
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                "UPDATE ov_access_review_item SET certified_until = %s"
+                " WHERE review_id = %s AND decision = 'keep'",
+                following.date_deadline,
+                self.id,
+            )
+        )
+        self.env["ov.access.review.item"].invalidate_model(["certified_until"])
+
+
+class OvAccessReviewItemDefault(models.Model):
+    _inherit = "ov.access.review.item"
+
+    def _ov_end_at_deadline(self, deadline, reason):
+        """The default ``end_at_deadline``: ``{item id: outcome}``."""
+        outcomes = {}
+        now = fields.Datetime.now()
+        text = self._ov_transition_reason("end at the deadline", reason)
+        by_row = {(item.res_model, item.res_id): item.id for item in self}
+        for model in self._ov_models_in_order():
+            if model not in self.env:
+                continue
+            live = self._ov_live_rows(model)
+            drafts = live.filtered(lambda row: row.state == "draft")
+            running = live - drafts
+            if deadline > now:
+                running = running.filtered(lambda row: not row.date_to or row.date_to > deadline)
+                if running:
+                    running.action_change_window(date_to=deadline, reason=text)
+                done = self.env._("ends at the deadline")
+            else:
+                if running:
+                    running.action_expire(reason=text)
+                done = self.env._("expired at the deadline")
+            if drafts:
+                drafts.action_revoke(reason=text)
+            for row in running:
+                outcomes[by_row[(model, row.id)]] = done
+            for row in drafts:
+                outcomes[by_row[(model, row.id)]] = self.env._("draft revoked")
+        for item in self:
+            outcomes.setdefault(item.id, self.env._("nothing to do: the row had ended"))
+        return outcomes
