@@ -26,6 +26,7 @@ CONFORMANCE = [
     "ov_association_tests/tests/test_conformance.py",
     "ov_association_tests/tests/test_conformance_queries.py",
     "ov_association_tests/tests/test_conformance_tables.py",
+    "ov_association_tests/tests/test_conformance_records.py",
 ]
 
 

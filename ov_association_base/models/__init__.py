@@ -9,6 +9,7 @@ from . import governed_queries
 from . import governed_rules
 from . import governed_menus
 from . import sa_association_mixin
+from . import pair_records
 from . import actor_association_mixin
 from . import ov_sa
 from . import ov_actor

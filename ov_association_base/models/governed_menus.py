@@ -30,7 +30,7 @@ class OvMyTargetsMixin(models.AbstractModel):
         """The "My X" action for the current user."""
         self._ov_check_concrete()
         Action = self.env["ir.actions.act_window"]
-        rows = Action._for_xml_id(self._ov_my_rows_action)
+        rows = Action._for_xml_id(self._ov_my_rows_action or self._ov_default_my_rows_action())
         Target = self.env[self._ov_target_model()]
         if not self._ov_native_action or not Target.browse().has_access("read"):
             return rows

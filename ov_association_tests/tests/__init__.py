@@ -14,6 +14,7 @@ from . import test_adversarial_actors
 from . import test_lifecycle_points
 from . import test_membership_points
 from . import test_conformance_tables
+from . import test_conformance_records
 from . import test_conformance_isolation
 from . import test_governed_rules
 from . import test_governed_rules_reach_ends

@@ -22,6 +22,7 @@ CONFORMANCE_MODULES = (
     "test_conformance.py",
     "test_conformance_queries.py",
     "test_conformance_tables.py",
+    "test_conformance_records.py",
 )
 CONFORMANCE_ADDONS_ENV = "OV_CONFORMANCE_ADDONS"
 
