@@ -14,6 +14,5 @@
         "security/ov_test_target_rules.xml",
         "security/governed_only.xml",
         "security/legacy_stamp_rule.xml",
-        "views/ov_test_target_views.xml",
     ],
 }

@@ -10,11 +10,8 @@
     "development_status": "Alpha",
     "depends": ["ov_association_base", "sale"],
     "data": [
-        "security/ir.model.access.csv",
-        "security/ov_sa_sale_order_rules.xml",
         "security/governed_only.xml",
         "views/governed_views.xml",
-        "views/ov_sa_sale_order_views.xml",
     ],
     "demo": ["demo/ov_sa_sale_order_demo.xml"],
 }

@@ -10,6 +10,8 @@ class OvSaTestTarget(models.Model):
     _ov_deletion_policy = "dependent"
     _ov_allowed_kinds = ("assignment", "access", "binding")
     _ov_exclusive_kinds = ("assignment",)
+    _ov_records_label = "Test Targets"
+    _ov_menu_sequence = 900
 
     target_id = fields.Many2one(
         "ov.test.target",

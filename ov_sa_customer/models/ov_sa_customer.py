@@ -15,7 +15,9 @@ class OvSaCustomer(models.Model):
     _ov_exclusive_kinds = ("binding",)
     # "My …": Odoo's own views of the target, restricted to the reach.
     _ov_native_action = "base.action_partner_form"
-    _ov_my_rows_action = "ov_sa_customer.ov_actor_sa_customer_action_my"
+    # The generated menus: "My Customers", and the pair's place in them.
+    _ov_records_label = "Customers"
+    _ov_menu_sequence = 20
 
     partner_id = fields.Many2one(
         "res.partner",

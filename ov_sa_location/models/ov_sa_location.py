@@ -13,7 +13,9 @@ class OvSaLocation(models.Model):
     _ov_exclusive_kinds = ()
     # "My …": Odoo's own views of the target, restricted to the reach.
     _ov_native_action = "stock.action_location_form"
-    _ov_my_rows_action = "ov_sa_location.ov_actor_sa_location_action_my"
+    # The generated menus: "My Locations", and the pair's place in them.
+    _ov_records_label = "Locations"
+    _ov_menu_sequence = 30
 
     @api.model
     def _ov_conformance_reader_groups(self):

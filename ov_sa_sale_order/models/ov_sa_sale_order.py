@@ -12,7 +12,9 @@ class OvSaSaleOrder(models.Model):
     _ov_exclusive_kinds = ("assignment",)
     # "My …": Odoo's own views of the target, restricted to the reach.
     _ov_native_action = "sale.action_quotations_with_onboarding"
-    _ov_my_rows_action = "ov_sa_sale_order.ov_actor_sa_sale_order_action_my"
+    # The generated menus: "My Sale Orders", and the pair's place in them.
+    _ov_records_label = "Sale Orders"
+    _ov_menu_sequence = 10
 
     @api.model
     def _ov_conformance_reader_groups(self):
