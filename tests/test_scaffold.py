@@ -9,8 +9,6 @@ a real registry, the generated addon installed and tested) is
 """
 
 import ast
-import csv
-import io
 import os
 
 import pytest
@@ -31,12 +29,9 @@ FILES = [
     "readme/DESCRIPTION.md",
     "readme/USAGE.md",
     "security/governed_only.xml",
-    "security/ir.model.access.csv",
-    "security/ov_sa_crm_lead_rules.xml",
     "tests/__init__.py",
     "tests/test_ov_sa_crm_lead.py",
     "views/governed_views.xml",
-    "views/ov_sa_crm_lead_views.xml",
 ]
 
 
@@ -91,12 +86,10 @@ def test_python_is_valid_and_xml_well_formed(tmp_path):
 def test_manifest(tmp_path):
     manifest = ast.literal_eval(crm_files(tmp_path)["__manifest__.py"])
     assert manifest["depends"] == ["ov_association_base", "crm"]
+    # Access lines, rules, actions and menus are the base's (pair_records.py).
     assert manifest["data"] == [
-        "security/ir.model.access.csv",
-        "security/ov_sa_crm_lead_rules.xml",
         "security/governed_only.xml",
         "views/governed_views.xml",
-        "views/ov_sa_crm_lead_views.xml",
     ]
     assert manifest["version"] == "18.0.1.0.0"
     assert manifest["name"] == "Association Governance: Leads"
@@ -118,7 +111,7 @@ def test_model_declarations(tmp_path):
         "_ov_allowed_kinds": ("assignment", "access"),
         "_ov_exclusive_kinds": ("assignment",),
         "_ov_native_action": "crm.crm_lead_all_leads",
-        "_ov_my_rows_action": "ov_sa_crm_lead.ov_actor_sa_crm_lead_action_my",
+        "_ov_records_label": "Leads",
     }
     assert fields_["OvSaCrmLead"]["crm_lead_id"] == {
         "comodel": "crm.lead",
@@ -183,23 +176,6 @@ def test_declarations_pass_the_bases_check(tmp_path, policy, policy_name, requir
         )
         == []
     )
-
-
-def test_access_lines(tmp_path):
-    rows = list(csv.reader(io.StringIO(crm_files(tmp_path)["security/ir.model.access.csv"])))
-    assert rows == [
-        ["id", "name", "model_id:id", "group_id:id"]
-        + ["perm_read", "perm_write", "perm_create", "perm_unlink"],
-        ["access_ov_sa_crm_lead_user", "ov.sa_crm_lead user", "model_ov_sa_crm_lead"]
-        + ["ov_association_base.group_ov_user", "1", "0", "0", "0"],
-        ["access_ov_sa_crm_lead_manager", "ov.sa_crm_lead manager", "model_ov_sa_crm_lead"]
-        + ["ov_association_base.group_ov_manager", "1", "1", "1", "1"],
-        ["access_ov_actor_sa_crm_lead_user", "ov.actor_sa_crm_lead user"]
-        + ["model_ov_actor_sa_crm_lead", "ov_association_base.group_ov_user", "1", "0", "0", "0"],
-        ["access_ov_actor_sa_crm_lead_manager", "ov.actor_sa_crm_lead manager"]
-        + ["model_ov_actor_sa_crm_lead", "ov_association_base.group_ov_manager"]
-        + ["1", "1", "1", "1"],
-    ]
 
 
 def test_smoke_test(tmp_path):
@@ -278,7 +254,7 @@ def test_menu_and_labels_follow_the_options(tmp_path):
         '<field name="name">CRM: governed opportunities only</field>'
         in files["security/governed_only.xml"]
     )
-    assert '<field name="name">My Opportunities</field>' in files["views/governed_views.xml"]
+    assert '    _ov_records_label = "Opportunities"\n' in files["models/ov_sa_crm_lead.py"]
 
 
 def test_the_lines_for_the_repositorys_lists(tmp_path):

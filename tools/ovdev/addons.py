@@ -2,7 +2,6 @@
 
 import ast
 import os
-import re
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -35,8 +34,34 @@ def with_dependencies(names, root=REPO_ROOT):
 
 # A concrete SA layer: a model of its own that inherits the SA-layer mixin
 # (an extension of the mixin itself names it as ``_name`` too).
-_SA_LAYER = re.compile(r'_inherit\s*=\s*\[?\s*"ov\.sa\.association\.mixin"')
-_MIXIN_ITSELF = re.compile(r'_name\s*=\s*"ov\.sa\.association\.mixin"')
+SA_MIXIN = "ov.sa.association.mixin"
+
+
+def _class_attributes(node):
+    """{name: literal value} of a class body's simple assignments."""
+    values = {}
+    for statement in node.body:
+        if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+            target = statement.targets[0]
+            if isinstance(target, ast.Name):
+                try:
+                    values[target.id] = ast.literal_eval(statement.value)
+                except ValueError:
+                    continue
+    return values
+
+
+def _declares_sa_layer(text):
+    """Whether a source defines a model of its own (``_name``) on the SA mixin;
+    an extension of the mixin (``_name`` absent or the mixin's) is no pair."""
+    for node in ast.walk(ast.parse(text)):
+        if isinstance(node, ast.ClassDef):
+            attributes = _class_attributes(node)
+            inherit = attributes.get("_inherit", ())
+            inherit = [inherit] if isinstance(inherit, str) else list(inherit)
+            if SA_MIXIN in inherit and attributes.get("_name", SA_MIXIN) != SA_MIXIN:
+                return True
+    return False
 
 
 def declares_pairs(name, root=REPO_ROOT):
@@ -46,9 +71,8 @@ def declares_pairs(name, root=REPO_ROOT):
         for file in files:
             if file.endswith(".py"):
                 with open(os.path.join(folder, file), encoding="utf-8") as f:
-                    text = f.read()
-                if _SA_LAYER.search(text) and not _MIXIN_ITSELF.search(text):
-                    return True
+                    if _declares_sa_layer(f.read()):
+                        return True
     return False
 
 

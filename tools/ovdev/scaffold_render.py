@@ -39,9 +39,10 @@ def names(spec, target):
     desc = target.description.strip() or spec.model
     # Odoo's action name, e.g. "Leads"; "All Tasks" says "Tasks".
     noun = re.sub(r"^All ", "", target.native_action_name.strip()) or desc
-    menu = spec.menu or f"My {noun}"
     if spec.menu:
         noun = spec.menu[3:].strip() if spec.menu.startswith("My ") else spec.menu
+    # The base names the menu from the pair's _ov_records_label (pair_records.py).
+    menu = f"My {noun}"
     noun_lower = _lower_first(noun)
     group_label = f"{target.app}: governed {noun_lower} only"
     values = {
@@ -146,6 +147,7 @@ def render_model(spec, target, n):
         target_values=values,
         reader_comment=reader_comment,
         reader_groups=", ".join(py_string(g) for g in target.reader_groups),
+        records_label=py_string(n["noun"]),
     )
 
 
@@ -174,11 +176,8 @@ def render(spec, target):
         "__init__.py": "from . import models\n",
         "models/__init__.py": f"from . import {addon}\n",
         f"models/{addon}.py": render_model(spec, target, n),
-        "security/ir.model.access.csv": tpl.ACCESS.substitute(n),
-        f"security/{addon}_rules.xml": tpl.RULES.substitute(n),
         "security/governed_only.xml": tpl.GOVERNED_ONLY.substitute(n),
         "views/governed_views.xml": tpl.GOVERNED_VIEWS.substitute(n, button_arch=button),
-        f"views/{addon}_views.xml": tpl.VIEWS.substitute(n),
         "tests/__init__.py": f"from . import test_{addon}\n",
         f"tests/test_{addon}.py": tpl.SMOKE_TEST.substitute(
             n, sa_kind=sa_kind, actor_kind=actor_kind

@@ -17,67 +17,13 @@ MANIFEST = Template("""{
     "license": "AGPL-3",
     "development_status": "Alpha",
     "depends": [$depends],
+    # Access lines, record rules, actions and menus come from the base
+    # (ov_association_base/models/pair_records.py): only what is this pair's own.
     "data": [
-        "security/ir.model.access.csv",
-        "security/${addon}_rules.xml",
         "security/governed_only.xml",
         "views/governed_views.xml",
-        "views/${addon}_views.xml",
     ],
 }
-""")
-
-ACCESS = Template("""id,name,model_id:id,group_id:id,perm_read,perm_write,perm_create,perm_unlink
-access_${sa_table}_user,${sa_model} user,model_${sa_table},ov_association_base.group_ov_user,1,0,0,0
-access_${sa_table}_manager,${sa_model} manager,model_${sa_table},\
-ov_association_base.group_ov_manager,1,1,1,1
-access_${actor_table}_user,${actor_model}\
- user,model_${actor_table},ov_association_base.group_ov_user,1,0,0,0
-access_${actor_table}_manager,${actor_model}\
- manager,model_${actor_table},ov_association_base.group_ov_manager,1,1,1,1
-""")
-
-RULES = Template("""<?xml version="1.0" encoding="UTF-8" ?>
-<odoo noupdate="1">
-    <record id="rule_${sa_table}_company" model="ir.rule">
-        <field name="name">${x_desc} SA association: multi-company</field>
-        <field name="model_id" ref="model_${sa_table}" />
-        <field name="global" eval="True" />
-        <field name="domain_force">[('company_id', 'in', company_ids)]</field>
-    </record>
-    <record id="rule_${sa_table}_member" model="ir.rule">
-        <field name="name">${x_desc} SA association: SAs of the user</field>
-        <field name="model_id" ref="model_${sa_table}" />
-        <field name="groups" eval="[(4, ref('ov_association_base.group_ov_user'))]" />
-        <field name="domain_force">[('sa_id.membership_ids', 'any', [('actor_id.user_id', '=',\
- user.id), ('is_effective', '=', True)])]</field>
-    </record>
-    <record id="rule_${sa_table}_manager" model="ir.rule">
-        <field name="name">${x_desc} SA association: all</field>
-        <field name="model_id" ref="model_${sa_table}" />
-        <field name="groups" eval="[(4, ref('ov_association_base.group_ov_manager'))]" />
-        <field name="domain_force">[(1, '=', 1)]</field>
-    </record>
-
-    <record id="rule_${actor_table}_company" model="ir.rule">
-        <field name="name">${x_desc} actor association: multi-company</field>
-        <field name="model_id" ref="model_${actor_table}" />
-        <field name="global" eval="True" />
-        <field name="domain_force">[('company_id', 'in', company_ids)]</field>
-    </record>
-    <record id="rule_${actor_table}_own" model="ir.rule">
-        <field name="name">${x_desc} actor association: own actor</field>
-        <field name="model_id" ref="model_${actor_table}" />
-        <field name="groups" eval="[(4, ref('ov_association_base.group_ov_user'))]" />
-        <field name="domain_force">[('actor_id.user_id', '=', user.id)]</field>
-    </record>
-    <record id="rule_${actor_table}_manager" model="ir.rule">
-        <field name="name">${x_desc} actor association: all</field>
-        <field name="model_id" ref="model_${actor_table}" />
-        <field name="groups" eval="[(4, ref('ov_association_base.group_ov_manager'))]" />
-        <field name="domain_force">[(1, '=', 1)]</field>
-    </record>
-</odoo>
 """)
 
 GOVERNED_ONLY = Template("""<?xml version="1.0" encoding="UTF-8" ?>
@@ -130,18 +76,6 @@ BUTTON_ARCH = {
 
 GOVERNED_VIEWS = Template("""<?xml version="1.0" encoding="UTF-8" ?>
 <odoo>
-    <!-- "${x_menu}": Odoo's own views of ${x_noun_lower}, restricted to the user's reach
-         (or the user's actor rows, without native read rights). -->
-    <record id="action_my_targets" model="ir.actions.server">
-        <field name="name">${x_menu}</field>
-        <field name="model_id" ref="model_${sa_table}" />
-        <!-- Governance users run it (Odoo would otherwise ask for write access
-             to the SA-layer model, which only managers have). -->
-        <field name="groups_id" eval="[(4, ref('ov_association_base.group_ov_user'))]" />
-        <field name="state">code</field>
-        <field name="code">action = model.action_open_my_targets()</field>
-    </record>
-
     <!-- The association rows of one record, from its form: no field on it. -->
     <record id="action_record_associations" model="ir.actions.act_window">
         <field name="name">Governance</field>
@@ -161,41 +95,6 @@ ${button_arch}
 </odoo>
 """)
 
-VIEWS = Template("""<?xml version="1.0" encoding="UTF-8" ?>
-<odoo>
-    <!-- Both layers use the default views of the association mixins. -->
-    <record id="${sa_table}_action" model="ir.actions.act_window">
-        <field name="name">${x_desc} SA Associations</field>
-        <field name="res_model">${sa_model}</field>
-        <field name="view_mode">list,form</field>
-    </record>
-    <record id="${actor_table}_action" model="ir.actions.act_window">
-        <field name="name">${x_desc} Actor Associations</field>
-        <field name="res_model">${actor_model}</field>
-        <field name="view_mode">list,form</field>
-    </record>
-
-    <!-- My …: the user's effective actor rows; the default list shows the target. -->
-    <record id="${actor_table}_action_my" model="ir.actions.act_window">
-        <field name="name">${x_menu}</field>
-        <field name="res_model">${actor_model}</field>
-        <field name="view_mode">list,form</field>
-        <field name="domain">[('actor_id.user_id', '=', uid), ('is_effective', '=', True)]</field>
-        <field name="help" type="html">
-            <p class="o_view_nocontent_smiling_face">No ${x_desc_lower} is assigned to you</p>
-            <p>${x_noun} appear here when a governance manager associates you with them.</p>
-        </field>
-    </record>
-
-    <menuitem id="menu_${actor_table}_my" action="action_my_targets"\
- parent="ov_association_base.menu_governance_my" sequence="100" />
-    <menuitem id="menu_${sa_table}" action="${sa_table}_action"\
- parent="ov_association_base.menu_governance_associations" sequence="100" />
-    <menuitem id="menu_${actor_table}" action="${actor_table}_action"\
- parent="ov_association_base.menu_governance_associations" sequence="101" />
-</odoo>
-""")
-
 MODELS = Template("""from odoo import api, fields, models
 
 
@@ -210,7 +109,8 @@ class ${sa_class}(models.Model):
     _ov_exclusive_kinds = ${exclusive}
     # "My …": Odoo's own views of the target, restricted to the reach.
     _ov_native_action = "${native_action}"
-    _ov_my_rows_action = "${addon}.${actor_table}_action_my"
+    # The menus the base writes for the pair: "My ${noun}" and both layers' lists.
+    _ov_records_label = ${records_label}
 
     ${target_field} = fields.Many2one(
         "${model}",
