@@ -60,6 +60,8 @@ class TestLegacyStamps(TransactionCase):
     def test_a_plan_declares_a_stamp_legacy(self):
         if "ov.sa_sale_order" not in self.env:
             self.skipTest("ov_sa_sale_order is not installed: plan declaration NOT TESTED")
+        if "ov.migration.plan" not in self.env:
+            self.skipTest("ov_association_migration is not installed: plan declaration NOT TESTED")
         self.add_field("sale.order", "x_legacy_sa_id", "ov.sa")
         Check = self.env["ov.legacy.stamp.check"]
         self.assertEqual(Check.ov_undeclared_stamp_fields(), ["sale.order.x_legacy_sa_id"])
