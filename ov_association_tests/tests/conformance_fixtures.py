@@ -128,6 +128,15 @@ class ConformanceCase(TransactionCase):
         kinds = "; ".join(describe_kinds(self.env, pair) for pair in pairs)
         self.skipTest(f"no pair has {what}: {kinds or 'no pair is installed'}")
 
+    def any_pair(self):
+        """A pair for a rule every pair obeys alike: the first discovered (no
+        name, kind or place is assumed); skips when no pair is installed."""
+        return self.pick_pair("a layer", lambda pair: True)
+
+    def pair_with_actor_layer(self):
+        """A pair with an actor layer."""
+        return self.pick_pair("an actor layer", lambda pair: bool(pair.actor_model))
+
     def pair_with_exclusive_kind(self, pairs=None):
         """A pair with an exclusive kind in one of its layers."""
         return self.pick_pair(

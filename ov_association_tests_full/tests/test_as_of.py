@@ -195,7 +195,7 @@ class TestAsOf(ConformanceCase):
                     )
 
     def test_bad_moments_are_refused_by_name(self):
-        pair = next(pair for pair in self.pairs if pair.actor_model)
+        pair = self.pair_with_actor_layer()
         Sa = self.env[pair.sa_model].with_user(self.member_user)
         target = self.make_actor_row(pair, "active")._ov_parent()
         target_id = target[target._ov_target_field].id
@@ -213,7 +213,7 @@ class TestAsOf(ConformanceCase):
     def test_upgraded_database_answers_from_its_snapshot_on(self):
         """An upgrade from before 18.0.1.4.0 writes one snapshot per row: answers
         reach back to it, and an earlier moment is refused, not guessed."""
-        pair = next(pair for pair in self.pairs if pair.actor_model)
+        pair = self.pair_with_actor_layer()
         Sa = self.env[pair.sa_model]
         row = self.make_actor_row(pair, "active")
         target_id = row._ov_parent()[Sa._ov_target_field].id

@@ -157,7 +157,7 @@ class TestCockpit(ConformanceCase):
                 "manager_id": self.env.user.id,
             }
         )
-        pair = next(pair for pair in self.pairs if pair.actor_model)
+        pair = self.pair_with_actor_layer()
         target = self.make_target(pair, company=self.other_company)
         row = self.make_sa_row(pair, "active", target=target, sa=abroad, date_to=self.hours(24))
         self.env["ov.association.reminder"]._cron_remind_expiring_rows()
@@ -175,7 +175,7 @@ class TestCockpit(ConformanceCase):
         self.assertTrue(row)
 
     def test_audit_log_names_the_record(self):
-        pair = next(pair for pair in self.pairs if pair.actor_model)
+        pair = self.pair_with_actor_layer()
         row = self.make_actor_row(pair, "active")
         event = self.events(row)[0].with_user(self.manager_user)
         self.assertEqual(

@@ -18,7 +18,7 @@ from odoo.addons.ov_association_tests.tests.common import ConformanceCase
 @tagged("post_install", "-at_install")
 class TestCockpitReminders(ConformanceCase):
     def test_reminder_cron_once_per_row_and_closed_when_it_ends(self):
-        pair = next(pair for pair in self.pairs if pair.actor_model)
+        pair = self.pair_with_actor_layer()
         Reminder = self.env["ov.association.reminder"]
         self.env["ir.config_parameter"].set_param("ov_association.reminder_days", "7")
         Reminder._cron_remind_expiring_rows()  # whatever the database already holds
@@ -72,7 +72,7 @@ class TestCockpitReminders(ConformanceCase):
                     "manager_id": self.manager_user.id,  # a manager of the first company only
                 }
             )
-        pair = next(pair for pair in self.pairs if pair.actor_model)
+        pair = self.pair_with_actor_layer()
         Reminder = self.env["ov.association.reminder"]
         Reminder._cron_remind_expiring_rows()  # whatever the database already holds
         sa = self.env["ov.sa"].create(
@@ -108,7 +108,7 @@ class TestCockpitReminders(ConformanceCase):
         return result, (progress.done, progress.remaining)
 
     def test_expiry_cron_expires_one_batch_a_run_and_reports_what_remains(self):
-        pair = self.pairs[0]
+        pair = self.any_pair()
         Cron = self.env["ov.governance.cron"]
         end = self.hours(1)
         rows = [self.make_sa_row(pair, "active", date_to=end) for _i in range(5)]
@@ -139,7 +139,7 @@ class TestCockpitReminders(ConformanceCase):
     def test_expiry_cron_run_by_odoo_takes_the_batch_size_setting(self):
         """The scheduled action itself (its server action, as "Run manually"
         runs it): one batch of the setting's size, the rest reported."""
-        pair = self.pairs[0]
+        pair = self.any_pair()
         end = self.hours(1)
         rows = [self.make_sa_row(pair, "active", date_to=end) for _i in range(5)]
         with freeze_time(end - timedelta(seconds=1)):
@@ -155,7 +155,7 @@ class TestCockpitReminders(ConformanceCase):
         self.assertEqual([row.state for row in rows].count("expired"), 2)
 
     def test_reminder_is_a_todo_scheduled_on_the_sa(self):
-        pair = next(pair for pair in self.pairs if pair.actor_model)
+        pair = self.pair_with_actor_layer()
         Reminder = self.env["ov.association.reminder"]
         Reminder._cron_remind_expiring_rows()  # whatever the database already holds
         sa = self.env["ov.sa"].create(
@@ -191,7 +191,7 @@ class TestCockpitReminders(ConformanceCase):
         self.assertEqual(sa.activity_ids, activity)
 
     def test_reminder_cron_creates_one_batch_a_run_and_reports_what_remains(self):
-        pair = self.pairs[0]
+        pair = self.any_pair()
         Reminder = self.env["ov.association.reminder"]
         Reminder._cron_remind_expiring_rows()  # whatever the database already holds
         sa = self.env["ov.sa"].create(

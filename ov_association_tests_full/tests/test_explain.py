@@ -132,7 +132,7 @@ class TestExplain(ConformanceCase):
                     Sa.check_governed_many([1], actor_id=self.peer.id)
 
     def test_governed_reads_are_readonly(self):
-        Sa = type(self.env[self.pairs[0].sa_model])
+        Sa = type(self.env[self.any_pair().sa_model])
         for method in (
             "search_governed_targets",
             "check_governed",

@@ -137,7 +137,7 @@ class TestHandoverReassign(HandoverCase):
             self.assertEqual(row.state, "active")
 
     def test_reassign_needs_write_rights(self):
-        pair = next(pair for pair in self.pairs if pair.actor_model)
+        pair = self.pair_with_actor_layer()
         row = self.make_actor_row(pair, "active")
         with self.assertRaises(AccessError):
             row.with_user(self.member_user).action_reassign(self.successor.id)
@@ -154,7 +154,7 @@ class TestHandoverReassign(HandoverCase):
             successor = row.browse(row.handed_over_to_id)
             self.assertEqual((successor.actor_id, successor.state), (self.successor, "active"))
         # The successor must be a member of every SA concerned: nothing changes otherwise.
-        pair = next(pair for pair in self.pairs if pair.actor_model)
+        pair = self.pair_with_actor_layer()
         peer_row = self.make_actor_row(pair, "active", actor=self.peer)
         with self.assertRaisesRegex(UserError, "no effective membership in SA"):
             self.peer.action_hand_over(self.outsider.id)
@@ -166,7 +166,7 @@ class TestHandoverReassign(HandoverCase):
     # Protected links
     # ------------------------------------------------------------------
     def test_links_are_written_by_handovers_alone(self):
-        pair = next(pair for pair in self.pairs if pair.actor_model)
+        pair = self.pair_with_actor_layer()
         row = self.make_actor_row(pair, "active")
         other = self.make_actor_row(pair, "active")
         with self.assertRaisesRegex(UserError, "handed_over_to_id"):
@@ -203,7 +203,7 @@ class TestHandoverReassign(HandoverCase):
                 self.assertEqual(Sa.search_count([("handed_over_from_id", "=", parent.id)]), 1)
 
     def test_hand_over_checks_rights_before_anything(self):
-        pair = next(pair for pair in self.pairs if pair.actor_model)
+        pair = self.pair_with_actor_layer()
         self.make_actor_row(pair, "active")
         # A plain user learns nothing of memberships: refused first, whoever
         # the successor is.

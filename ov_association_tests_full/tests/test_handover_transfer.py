@@ -95,7 +95,7 @@ class TestHandoverTransfer(HandoverCase):
         before a child's own later event; a child whose window already closed
         (not yet expired by the cron) is not kept."""
         start = fields.Datetime.now() - timedelta(hours=3)
-        pair = next(pair for pair in self.pairs if pair.actor_model)
+        pair = self.pair_with_actor_layer()
         with freeze_time(start):
             parent = self.make_sa_row(pair, "active")
         # A member of the new SA (common.py), its events dated now.

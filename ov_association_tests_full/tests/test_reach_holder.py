@@ -176,7 +176,7 @@ class TestReachHolder(ConformanceCase):
                     self.assertGranted(pair, actor, target, True, at=self.at(25))
 
     def test_own_user_cannot_revive_an_archived_actor(self):
-        pair = self.pairs[0]
+        pair = self.pair_with_actor_layer()
         parent = self.make_sa_row(pair, "active")
         target = parent[parent._ov_target_field]
         self.make_actor_row(pair, "active", parent=parent, actor=self.actor)
