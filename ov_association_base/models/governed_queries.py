@@ -188,16 +188,26 @@ class OvGovernedQueryMixin(models.AbstractModel):
         SA they can read; other users about their own actor and the SAs they
         are an effective member of.
         """
+        actor, sa, unchecked = self._ov_subject_unchecked(actor_id, sa_id)
+        self._ov_confirm_readable(unchecked)
+        return actor, sa
+
+    def _ov_subject_unchecked(self, actor_id, sa_id):
+        """``(actor, sa, unchecked)``: ``_ov_governed_subject`` leaving the
+        readability of a manager's ``unchecked`` records to the read, which
+        adds ``_ov_readable_sql`` to its statement and calls
+        ``_ov_confirm_readable`` when that is false or it finds nothing: the
+        same answers and errors in one statement instead of two."""
         self._ov_check_concrete()
         actor_id = self._ov_argument(arguments.record_id, "actor_id", actor_id)
         sa_id = self._ov_argument(arguments.record_id, "sa_id", sa_id)
         Actor, Sa = self.env["ov.actor"], self.env["ov.sa"]
         privileged = self.env.su or self.env.user.has_group(policy.MANAGER_GROUP)
         if privileged and (actor_id or sa_id):
-            return (
-                self._ov_readable_argument("actor_id", Actor, actor_id),
-                self._ov_readable_argument("sa_id", Sa, sa_id),
-            )
+            actor, sa = Actor.browse(actor_id or ()), Sa.browse(sa_id or ())
+            if self.env.su:  # guard_mixin.readable_record: the superuser is trusted
+                return actor, sa, ()
+            return actor, sa, tuple((n, r) for n, r in (("actor_id", actor), ("sa_id", sa)) if r)
         own = Actor._ov_current_actor()
         if not actor_id and not sa_id:
             if not own:
@@ -222,7 +232,22 @@ class OvGovernedQueryMixin(models.AbstractModel):
                 raise AccessError(
                     self.env._("Only members of an SA and governance managers may query its scope.")
                 )
-        return Actor.browse(actor_id or ()), Sa.browse(sa_id or ())
+        return Actor.browse(actor_id or ()), Sa.browse(sa_id or ()), ()
+
+    def _ov_readable_sql(self, unchecked):
+        """``guard_mixin.readable_record``'s search of each record, as a condition."""
+        return SQL(" AND ").join(
+            SQL(
+                "EXISTS (%s)",
+                r.with_context(active_test=False)._search([("id", "=", r.id)]).select(),
+            )
+            for _argument, r in unchecked
+        )
+
+    def _ov_confirm_readable(self, unchecked):
+        """``_ov_readable_sql`` alone: the UserError or AccessError naming the argument."""
+        for argument, record in unchecked:
+            self._ov_readable_argument(argument, self.env[record._name], record.id)
 
     def _ov_readable_argument(self, argument, Model, record_id):
         """The record ``record_id`` of ``Model`` if the caller can read it;
@@ -254,7 +279,7 @@ class OvGovernedQueryMixin(models.AbstractModel):
         most ``arguments.MAX_LIMIT``; none, every target.
         """
         self._ov_refuse_unknown("search_governed_targets", unknown)
-        actor, sa = self._ov_governed_subject(actor_id, sa_id)
+        actor, sa, unchecked = self._ov_subject_unchecked(actor_id, sa_id)
         kinds = self._ov_query_kinds(kinds, actor_layer=bool(actor))
         domain = self._ov_argument(arguments.domain, domain)
         limit = self._ov_argument(arguments.count, "limit", limit, maximum=arguments.MAX_LIMIT)
@@ -262,6 +287,15 @@ class OvGovernedQueryMixin(models.AbstractModel):
         order = self._ov_argument(arguments.text, "order", order)
         at = self._ov_moment(at)
         query = self._ov_governed_search(actor, sa, kinds, domain, limit, offset, order, at)
+        if unchecked and not query.is_empty():
+            query.add_where(self._ov_readable_sql(unchecked))
+        found = self._ov_run_search(query, domain)
+        if unchecked and not found:
+            self._ov_confirm_readable(unchecked)
+        return found
+
+    def _ov_run_search(self, query, domain):
+        """The targets of ``query``; a domain the database refuses, as a UserError."""
         Target = self.env[self._ov_target_model()]
         if not domain:
             return Target.browse(query)
@@ -329,11 +363,18 @@ class OvGovernedQueryMixin(models.AbstractModel):
         now or ``at`` a past moment (UTC)."""
         self._ov_refuse_unknown("check_governed", unknown)
         target_id = self._ov_argument(arguments.record_id, "target_id", target_id, required=True)
-        actor, _sa = self._ov_governed_subject(actor_id, None)
+        actor, _sa, unchecked = self._ov_subject_unchecked(actor_id, None)
         kinds = self._ov_query_kinds(kinds, actor_layer=True)
         at = self._ov_moment(at)
-        self.env.cr.execute(self._ov_check_query(actor, target_id, kinds, at))
-        return bool(self.env.cr.fetchone()[0])
+        query = self._ov_check_query(actor, target_id, kinds, at)
+        if not unchecked:
+            self.env.cr.execute(query)
+            return bool(self.env.cr.fetchone()[0])
+        self.env.cr.execute(SQL("SELECT (%s), %s", query, self._ov_readable_sql(unchecked)))
+        allowed, readable = self.env.cr.fetchone()
+        if not readable:
+            self._ov_confirm_readable(unchecked)
+        return bool(allowed)
 
     def _ov_check_query(self, actor, target_id, kinds=None, at=None):
         """SQL answering whether ``actor`` reaches ``target_id`` (one index probe).

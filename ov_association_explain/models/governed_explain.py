@@ -48,19 +48,24 @@ class OvGovernedExplainMixin(models.AbstractModel):
         self._ov_refuse_unknown("check_governed_many", unknown)
         # At most arguments.MAX_IDS, counted before anything else is done.
         target_ids = self._ov_argument(arguments.record_ids, "target_ids", target_ids)
-        actor, _sa = self._ov_governed_subject(actor_id, None)
+        actor, _sa, unchecked = self._ov_subject_unchecked(actor_id, None)
         kinds = self._ov_query_kinds(kinds, actor_layer=True)
         at = self._ov_moment(at)
         if not target_ids:
+            self._ov_confirm_readable(unchecked)
             return {}
         self.env.cr.execute(
             SQL(
-                "SELECT asked.id, asked.id IN %s FROM unnest(%s::integer[]) AS asked(id)",
+                "SELECT asked.id, asked.id IN %s FROM unnest(%s::integer[]) AS asked(id)%s",
                 self._ov_target_query(actor=actor, kinds=kinds, at=at),
                 list(target_ids),
+                SQL(" WHERE %s", self._ov_readable_sql(unchecked)) if unchecked else SQL(),
             )
         )
-        return dict(self.env.cr.fetchall())
+        answers = dict(self.env.cr.fetchall())
+        if not answers:  # the actor argument's readability, folded into the statement
+            self._ov_confirm_readable(unchecked)
+        return answers
 
     @api.model
     @api.readonly

@@ -7,6 +7,7 @@ from . import test_migration_native
 from . import test_explain
 from . import test_governed_api
 from . import test_governed_api_session
+from . import test_governed_reads_statements
 from . import test_as_of
 from . import test_handover_reassign
 from . import test_handover_transfer
