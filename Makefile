@@ -19,7 +19,8 @@ BENCH_GOVERNED ?= 0
 BENCH_REPEATS ?= 1000
 BENCH_CRON_ROWS ?= 100000
 BENCH_MIGRATION_SIZES ?= 1000000
-BENCH_SECTIONS ?= reads,explain,native,writes,handover,migration
+BENCH_REVIEW_ROWS ?= 100000
+BENCH_SECTIONS ?= reads,explain,native,writes,handover,migration,review
 BENCH_OUTPUT ?= bench-results
 LOAD_SIZE ?= 1000000
 LOAD_FRACTION ?= 0.01
@@ -58,6 +59,7 @@ bench:
 	$(PYTHON) -m ovdev bench --sizes $(BENCH_SIZES) --fractions $(BENCH_FRACTIONS) \
 		--repeats $(BENCH_REPEATS) --cron-rows $(BENCH_CRON_ROWS) \
 		--migration-sizes $(BENCH_MIGRATION_SIZES) --sections $(BENCH_SECTIONS) \
+		--review-rows $(BENCH_REVIEW_ROWS) \
 		--governed $(BENCH_GOVERNED) --output $(BENCH_OUTPUT)
 
 ## make load: Odoo with --workers on 127.0.0.1, N concurrent clients per workload, vs the stamp

@@ -26,4 +26,5 @@
         "views/review_item_views.xml",
         "views/menus.xml",
     ],
+    "demo": ["demo/review_demo.xml"],
 }

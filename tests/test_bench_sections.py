@@ -15,7 +15,7 @@ from ovdev import bench, pg
 from ovdev.addons import REPO_ROOT
 from ovdev.odoo_env import odoo_problem
 
-SECTIONS = ("reads", "explain", "native", "writes", "handover", "migration")
+SECTIONS = ("reads", "explain", "native", "writes", "handover", "migration", "review")
 # 1 % of 20 000: 200 governed targets, more than a page (80): web_search_read counts.
 SIZE, FRACTION = 20_000, 0.01
 
@@ -50,6 +50,7 @@ def report(tmp_path_factory):
             cron_rows=100,
             output_dir=str(output),
             migration_sizes="2000",
+            review_rows=200,
             sections=",".join(SECTIONS),
         )
     finally:
@@ -103,3 +104,14 @@ def test_writes_handover_migration(report):
     assert set(data["writes"]) == {"activate actor rows", "expiry cron"}
     assert data["handover"]["rows"] > 0
     assert len(data["migration"]) == 1
+
+
+def test_review(report):
+    _code, data, _plans = report
+    review = data["review"]
+    assert review["live rows"] == 200
+    # Half the rows are actor rows of a member who has not signed in for a year.
+    assert (review["items (keep)"], review["with a recommendation (keep)"]) == (200, 100)
+    assert review["actor rows revoked (keep)"] == 0
+    assert (review["items (revoke)"], review["actor rows revoked (revoke)"]) == (200, 100)
+    assert review["close seconds (revoke)"] > 0

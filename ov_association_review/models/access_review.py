@@ -32,8 +32,6 @@ SYSTEM_FIELDS = frozenset(
         "state",
         "opened_at",
         "closed_at",
-        "sealed_count",
-        "seal_hash",
         "evidence_id",
         "previous_review_id",
         "next_review_id",
@@ -134,8 +132,8 @@ class OvAccessReview(models.Model):
     closed_at = fields.Datetime(readonly=True, copy=False)
     reminded_at = fields.Datetime(readonly=True, copy=False)
     escalated_at = fields.Datetime(readonly=True, copy=False)
-    sealed_count = fields.Integer("Decisions sealed", readonly=True, copy=False)
-    seal_hash = fields.Char("Chain head after sealing", readonly=True, copy=False)
+    sealed_count = fields.Integer("Decisions sealed", compute="_compute_seal")
+    seal_hash = fields.Char("Seal of the last decision", compute="_compute_seal")
     evidence_id = fields.Many2one(
         "ir.attachment", string="Evidence (CSV)", readonly=True, copy=False
     )

@@ -22,8 +22,11 @@ from dateutil.relativedelta import relativedelta
 from odoo import fields, models
 from odoo.tools import SQL
 
-from odoo.addons.ov_association_base.models import audit_chain
+from .review_decisions import _by_outcome
 
+# Unsealed events the closing transaction seals itself; more are left to the
+# base's sealing action (started at once).
+SEAL_NOW = 20_000
 CSV_COLUMNS = (
     "item",
     "layer",
@@ -66,13 +69,7 @@ class OvAccessReviewClosing(models.Model):
         now = fields.Datetime.now()
         self._ov_system_write({"state": "closed", "closed_at": now})
         self.env.flush_all()
-        sealed = self._ov_seal_decisions()
-        self._ov_system_write(
-            {
-                "sealed_count": sealed,
-                "seal_hash": (audit_chain.head(self.env.cr) or (0, False))[1],
-            }
-        )
+        self._ov_seal_decisions()
         self._ov_attach_evidence()
         self.activity_ids.action_feedback(feedback=self.env._("The campaign closed."))
 
@@ -87,73 +84,95 @@ class OvAccessReviewClosing(models.Model):
         default = self.default_decision
         reason = self.env._("undecided at the deadline: the campaign's default")
         if default == "keep":
-            outcomes = {item.id: self.env._("kept") for item in pending}
-            decision = "keep"
-        elif default == "revoke":
+            # Nothing to do to the rows: one UPDATE of the pending items.
+            outcomes = {self.env._("kept"): None}
+            pending._ov_mark_decided(outcomes, "keep", reason, by_default=True, review=self)
+            return
+        if default == "revoke":
             outcomes = pending._ov_apply("revoke", reason)
             decision = "revoke"
         else:
             outcomes = pending._ov_end_at_deadline(self.date_deadline, reason)
             decision = "shorten"
-        by_outcome = {}
-        for item_id, outcome in outcomes.items():
-            by_outcome.setdefault(outcome, []).append(item_id)
-        now = fields.Datetime.now()
-        for outcome, ids in by_outcome.items():
-            Item.browse(ids)._ov_item_write(
-                {
-                    "state": "decided",
-                    "decision": decision,
-                    "decision_date_to": self.date_deadline if decision == "shorten" else False,
-                    "decision_reason": reason,
-                    "decided_by_id": self.env.uid,
-                    "decided_at": now,
-                    "decided_by_default": True,
-                    "outcome": outcome,
-                }
-            )
+        pending._ov_mark_decided(
+            _by_outcome(outcomes),
+            decision,
+            reason,
+            self.date_deadline if decision == "shorten" else None,
+            by_default=True,
+        )
 
     # ------------------------------------------------------------------
     # The seal
     # ------------------------------------------------------------------
     def _ov_seal_decisions(self):
-        """One ``review`` event per item, chained and sealed; returns how many."""
+        """One ``review`` event per item (one ``INSERT … SELECT``), chained
+        now when the log holds at most ``SEAL_NOW`` unsealed events, else by
+        the base's sealing action, started at once in its own transactions
+        (sealing checks every link: a hundred thousand take minutes, which
+        one closing transaction should not hold). Returns how many."""
         self.env.cr.execute(
             SQL(
-                """WITH written AS (
-                       INSERT INTO ov_association_event
-                           (model, res_id, event, old_value, new_value, reason, user_id,
-                            company_id, date, row_state, row_kind, row_date_from, row_date_to,
-                            row_target_id, row_parent_id, row_sa_id, row_actor_id)
-                       SELECT 'ov.access.review.item', item.id, 'review',
-                              left(coalesce(item.recommendation, 'keep')
-                                   || coalesce(': ' || item.recommendation_code, ''), 255),
-                              item.decision
-                                  || coalesce(' to ' || to_char(item.decision_date_to,
-                                                                'YYYY-MM-DD HH24:MI:SS'), '')
-                                  || CASE WHEN item.decided_by_default THEN ' (default)'
-                                          ELSE '' END,
-                              %(label)s || coalesce(item.decision_reason, ''),
-                              item.decided_by_id, item.company_id, item.decided_at,
-                              item.row_state, item.row_kind, item.row_date_from,
-                              item.row_date_to, item.row_target_id, item.row_parent_id,
-                              item.row_sa_id, item.row_actor_id
-                       FROM ov_access_review_item item
-                       WHERE item.review_id = %(review)s AND item.event_id IS NULL
-                       ORDER BY item.id
-                       RETURNING id, res_id)
-                   UPDATE ov_access_review_item item SET event_id = written.id
-                   FROM written WHERE item.id = written.res_id""",
+                """INSERT INTO ov_association_event
+                       (model, res_id, event, old_value, new_value, reason, user_id,
+                        company_id, date, row_state, row_kind, row_date_from, row_date_to,
+                        row_target_id, row_parent_id, row_sa_id, row_actor_id)
+                   SELECT 'ov.access.review.item', item.id, 'review',
+                          left(coalesce(item.recommendation, 'keep')
+                               || coalesce(': ' || item.recommendation_code, ''), 255),
+                          item.decision
+                              || coalesce(' to ' || to_char(item.decision_date_to,
+                                                            'YYYY-MM-DD HH24:MI:SS'), '')
+                              || CASE WHEN item.decided_by_default THEN ' (default)'
+                                      ELSE '' END,
+                          %(label)s || coalesce(item.decision_reason, ''),
+                          item.decided_by_id, item.company_id, item.decided_at,
+                          item.row_state, item.row_kind, item.row_date_from,
+                          item.row_date_to, item.row_target_id, item.row_parent_id,
+                          item.row_sa_id, item.row_actor_id
+                   FROM ov_access_review_item item
+                   WHERE item.review_id = %(review)s
+                   ORDER BY item.id""",
                 label=self.env._("Access review %(name)s (#%(id)s): ", name=self.name, id=self.id),
                 review=self.id,
             )
         )
         count = self.env.cr.rowcount
         self.env["ov.access.review.item"].invalidate_model(["event_id"])
-        # sudo: sealing chains the whole log, the library's own step (no
-        # reviewer nor manager holds rights on the chain's columns).
-        self.env["ov.association.event"].sudo()._ov_seal()
+        self.invalidate_recordset(["sealed_count", "seal_hash"])
+        self.env.cr.execute("SELECT count(*) FROM ov_association_event WHERE chain_index IS NULL")
+        if self.env.cr.fetchone()[0] <= SEAL_NOW:
+            # sudo: sealing chains the whole log, the library's own step (no
+            # reviewer nor manager holds rights on the chain's columns).
+            self.env["ov.association.event"].sudo()._ov_seal()
+        else:
+            # sudo: starting the base's scheduled action is the library's own step.
+            self.env.ref("ov_association_base.ir_cron_seal_audit_log").sudo()._trigger()
         return count
+
+    def _compute_seal(self):
+        """How many of the campaign's decisions the chain holds, and the
+        seal of the last one: read from the log (the chain's columns are a
+        system administrator's; sudo: the campaign shows its own seal)."""
+        found = {}
+        if self.ids:
+            self.env["ov.association.event"].flush_model()
+            self.env.cr.execute(
+                SQL(
+                    """SELECT item.review_id, count(event.chain_index),
+                              (array_agg(event.hash ORDER BY event.chain_index DESC)
+                                  FILTER (WHERE event.chain_index IS NOT NULL))[1]
+                       FROM ov_access_review_item item
+                       JOIN ov_association_event event
+                         ON event.model = 'ov.access.review.item' AND event.res_id = item.id
+                        AND event.event = 'review'
+                       WHERE item.review_id = ANY(%s) GROUP BY item.review_id""",
+                    self.ids,
+                )
+            )
+            found = {row[0]: row[1:] for row in self.env.cr.fetchall()}
+        for review in self:
+            review.sealed_count, review.seal_hash = found.get(review.id, (0, False))
 
     # ------------------------------------------------------------------
     # The evidence
@@ -170,7 +189,7 @@ class OvAccessReviewClosing(models.Model):
                           item.row_date_to, reviewer.name, item.recommendation,
                           item.recommendation_code, item.decision, item.decision_date_to,
                           item.decided_by_default, item.outcome, decider.name,
-                          item.decided_at, item.decision_reason, item.event_id
+                          item.decided_at, item.decision_reason, event.id
                    FROM ov_access_review_item item
                    LEFT JOIN ov_sa sa ON sa.id = item.row_sa_id
                    LEFT JOIN ov_actor actor ON actor.id = item.row_actor_id
@@ -178,6 +197,9 @@ class OvAccessReviewClosing(models.Model):
                    LEFT JOIN res_partner reviewer ON reviewer.id = ru.partner_id
                    LEFT JOIN res_users du ON du.id = item.decided_by_id
                    LEFT JOIN res_partner decider ON decider.id = du.partner_id
+                   LEFT JOIN ov_association_event event
+                     ON event.model = 'ov.access.review.item' AND event.res_id = item.id
+                    AND event.event = 'review'
                    WHERE item.review_id = %s ORDER BY item.id""",
                 self.id,
             )

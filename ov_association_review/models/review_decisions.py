@@ -18,6 +18,14 @@ from odoo.addons.ov_association_base import arguments, policy
 CHUNK = 5000
 
 
+def _by_outcome(outcomes):
+    """``{item id: outcome}`` as ``{outcome: [item ids]}``."""
+    groups = {}
+    for item_id, outcome in outcomes.items():
+        groups.setdefault(outcome, []).append(item_id)
+    return groups
+
+
 class OvAccessReviewItemDecisions(models.Model):
     _inherit = "ov.access.review.item"
 
@@ -150,23 +158,7 @@ class OvAccessReviewItemDecisions(models.Model):
                     )
                 )
         outcomes = self._ov_apply(decision, reason, date_to)
-        now = fields.Datetime.now()
-        by_outcome = {}
-        for item in self:
-            by_outcome.setdefault(outcomes.get(item.id, False), []).append(item.id)
-        for outcome, ids in by_outcome.items():
-            self.browse(ids)._ov_item_write(
-                {
-                    "state": "decided",
-                    "decision": decision,
-                    "decision_date_to": date_to or False,
-                    "decision_reason": reason or False,
-                    "decided_by_id": self.env.uid,
-                    "decided_at": now,
-                    "decided_by_default": False,
-                    "outcome": outcome,
-                }
-            )
+        self._ov_mark_decided(_by_outcome(outcomes), decision, reason, date_to)
         return True
 
     # ------------------------------------------------------------------

@@ -55,8 +55,11 @@ def main(argv=None):
         "--migration-sizes", default="1000000", help="legacy rows of the migration section"
     )
     bench.add_argument(
+        "--review-rows", type=int, default=100_000, help="live rows of the review section"
+    )
+    bench.add_argument(
         "--sections",
-        default="reads,explain,native,writes,handover,migration",
+        default="reads,explain,native,writes,handover,migration,review",
         help="comma-separated sections to run",
     )
     bench.add_argument("--output", default="bench-results")
@@ -128,6 +131,7 @@ def main(argv=None):
             args.cron_rows,
             args.output,
             migration_sizes=args.migration_sizes,
+            review_rows=args.review_rows,
             sections=args.sections,
             governed=args.governed,
         )

@@ -25,8 +25,9 @@ def run(
     cron_rows,
     output_dir,
     migration_sizes="1000000",
-    sections="reads,explain,native,writes,handover,migration",
+    sections="reads,explain,native,writes,handover,migration,review",
     governed=0,
+    review_rows=100_000,
 ):
     os.makedirs(output_dir, exist_ok=True)
     with pg.server() as server, tempfile.TemporaryDirectory(prefix="ov-bench-") as tmp:
@@ -67,6 +68,8 @@ def run(
                     sections,
                     "--governed",
                     str(governed),
+                    "--review-rows",
+                    str(review_rows),
                     "--output",
                     output,
                 ],
@@ -107,6 +110,14 @@ def run(
             + ", ".join(
                 f"{k}={v:.1f}" if isinstance(v, float) else f"{k}={v}"
                 for k, v in report["handover"].items()
+            )
+        )
+    if report.get("review"):
+        print(
+            "access reviews (ORM, as superuser): "
+            + ", ".join(
+                f"{k}={v:.1f}" if isinstance(v, float) else f"{k}={v}"
+                for k, v in report["review"].items()
             )
         )
     if report["migration"]:

@@ -3,7 +3,8 @@
 Fills the data (``bench_fill``), then runs the requested sections: reads
 and explanations (``bench_reads``, ``bench_history``), Odoo's own screens
 (``bench_native``), writes (``bench_writes``), handovers
-(``bench_handover``) and the migration path (``bench_migration``); writes
+(``bench_handover``), access reviews (``bench_review``) and the migration
+path (``bench_migration``); writes
 the report as JSON to ``--output``.
 """
 
@@ -16,7 +17,7 @@ import odoo
 from odoo import SUPERUSER_ID, api, fields
 from odoo.modules.registry import Registry
 
-from . import bench_handover, bench_history, bench_migration, bench_native
+from . import bench_handover, bench_history, bench_migration, bench_native, bench_review
 from .bench_db import log, vacuum
 from .bench_fill import fill_governance, fill_targets, samples
 from .bench_reads import rows_for, time_explain, time_orm, time_raw
@@ -37,6 +38,7 @@ def main(argv=None):
     parser.add_argument("--cron-rows", type=int, default=100_000)
     parser.add_argument("--activate-rows", type=int, default=ACTIVATE_ROWS)
     parser.add_argument("--migration-sizes", default="1000000")
+    parser.add_argument("--review-rows", type=int, default=100_000)
     parser.add_argument(
         "--governed",
         type=int,
@@ -45,7 +47,7 @@ def main(argv=None):
     )
     parser.add_argument(
         "--sections",
-        default="reads,explain,native,writes,handover,migration",
+        default="reads,explain,native,writes,handover,migration,review",
         help="comma-separated sections to run",
     )
     parser.add_argument("--output", required=True)
@@ -64,6 +66,7 @@ def main(argv=None):
         "migration": [],
         "explain": [],
         "handover": {},
+        "review": {},
         "fill": {},
         "growth": [],
     }
@@ -144,6 +147,8 @@ def main(argv=None):
             report["writes"]["expiry cron"] = time_cron(env, args.cron_rows)
     if "handover" in sections:
         report["handover"] = bench_handover.run(registry, args.dsn)
+    if "review" in sections:
+        report["review"] = bench_review.run(registry, args.dsn, args.review_rows)
     if "migration" in sections:
         for size in (int(s) for s in args.migration_sizes.split(",") if s):
             for fraction in fractions:
