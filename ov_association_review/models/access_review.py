@@ -105,7 +105,7 @@ class OvAccessReview(models.Model):
     include_memberships = fields.Boolean("Memberships too")
     # Reviewers
     reviewer_rule = fields.Selection(REVIEWER_RULES, default="sa_responsible", required=True)
-    reviewer_id = fields.Many2one("res.users", string="Reviewer", help="For a named user.")
+    reviewer_id = fields.Many2one("res.users", help="For a named user.")
     fallback_reviewer_id = fields.Many2one(
         "res.users",
         string="Fallback reviewer",

@@ -26,6 +26,8 @@ def _by_outcome(outcomes):
     return groups
 
 
+# One concern per file: the campaign and its items are split by step.
+# pylint: disable=consider-merging-classes-inherited
 class OvAccessReviewItemDecisions(models.Model):
     _inherit = "ov.access.review.item"
 

@@ -58,7 +58,6 @@ class OvAccessReviewItem(models.Model):
     # Who reviews it
     reviewer_id = fields.Many2one(
         "res.users",
-        "Reviewer",
         readonly=True,
         index=True,
         help="Empty: any governance manager of the company (the reviewer rule).",

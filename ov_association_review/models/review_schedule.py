@@ -26,6 +26,8 @@ from odoo.addons.ov_association_base import policy
 _logger = logging.getLogger(__name__)
 
 
+# One concern per file: the campaign and its items are split by step.
+# pylint: disable=consider-merging-classes-inherited
 class OvAccessReviewSchedule(models.Model):
     _inherit = "ov.access.review"
 

@@ -96,7 +96,7 @@ class TestReviewDecisions(ReviewCase):
         wizard = (
             self.env[action["res_model"]]
             .with_user(self.manager_user)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({"reason": "Team dissolved"})
         )
         self.assertEqual((wizard.decision, wizard.item_count), ("revoke", 3))
