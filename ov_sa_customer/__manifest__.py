@@ -1,7 +1,7 @@
 {
     "name": "Association Governance: Customers",
     "summary": "Govern commercial partners through SA and actor association rows",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Governance",
     "website": "https://github.com/ov-association/ov_association",
     "author": "ov_association contributors",
