@@ -245,14 +245,10 @@ class OvGovernedQueryMixin(models.AbstractModel):
         )
 
     def _ov_confirm_readable(self, unchecked):
-        """``_ov_readable_sql`` alone: the UserError or AccessError naming the argument."""
+        """``_ov_readable_sql`` alone (``guard_mixin.readable_record``, the
+        superuser trusted): the UserError or AccessError naming the argument."""
         for argument, record in unchecked:
-            self._ov_readable_argument(argument, self.env[record._name], record.id)
-
-    def _ov_readable_argument(self, argument, Model, record_id):
-        """The record ``record_id`` of ``Model`` if the caller can read it;
-        as superuser, unchecked (``guard_mixin.readable_record``)."""
-        return self._ov_readable_record(argument, Model, record_id, trust_superuser=True)
+            self._ov_readable_record(argument, self.env[record._name], record.id, True)
 
     # ------------------------------------------------------------------
     # Public API (RPC-callable)
