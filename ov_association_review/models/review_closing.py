@@ -80,15 +80,15 @@ class OvAccessReviewClosing(models.Model):
     # ------------------------------------------------------------------
     def _ov_apply_default(self):
         Item = self.env["ov.access.review.item"]
-        pending = Item.search([("review_id", "=", self.id), ("state", "=", "pending")])
-        if not pending:
-            return
         default = self.default_decision
         reason = self.env._("undecided at the deadline: the campaign's default")
         if default == "keep":
             # Nothing to do to the rows: one UPDATE of the pending items.
             outcomes = {self.env._("kept"): None}
-            pending._ov_mark_decided(outcomes, "keep", reason, by_default=True, review=self)
+            Item._ov_mark_decided(outcomes, "keep", reason, by_default=True, review=self)
+            return
+        pending = Item.search([("review_id", "=", self.id), ("state", "=", "pending")])
+        if not pending:
             return
         if default == "revoke":
             outcomes = pending._ov_apply("revoke", reason)
@@ -179,48 +179,48 @@ class OvAccessReviewClosing(models.Model):
     # ------------------------------------------------------------------
     # The evidence
     # ------------------------------------------------------------------
-    def _ov_evidence_rows(self):
-        """The CSV's rows, in item order, read in SQL (a campaign may hold
-        a hundred thousand items)."""
-        self.env.flush_all()
-        self.env.cr.execute(
-            SQL(
-                """SELECT item.id, item.layer, item.res_model, item.res_id,
-                          item.row_target_model, item.row_target_id, sa.complete_name,
-                          actor.name, item.row_state, item.row_kind, item.row_date_from,
-                          item.row_date_to, reviewer.name, item.recommendation,
-                          item.recommendation_code, item.decision, item.decision_date_to,
-                          item.decided_by_default, item.outcome, decider.name,
-                          item.decided_at, item.decision_reason, event.id
-                   FROM ov_access_review_item item
-                   LEFT JOIN ov_sa sa ON sa.id = item.row_sa_id
-                   LEFT JOIN ov_actor actor ON actor.id = item.row_actor_id
-                   LEFT JOIN res_users ru ON ru.id = item.reviewer_id
-                   LEFT JOIN res_partner reviewer ON reviewer.id = ru.partner_id
-                   LEFT JOIN res_users du ON du.id = item.decided_by_id
-                   LEFT JOIN res_partner decider ON decider.id = du.partner_id
-                   LEFT JOIN ov_association_event event
-                     ON event.model = 'ov.access.review.item' AND event.res_id = item.id
-                    AND event.event = 'review'
-                   WHERE item.review_id = %s ORDER BY item.id""",
-                self.id,
-            )
+    def _ov_evidence_query(self):
+        """The CSV's rows, in item order, as text (a campaign may hold a
+        hundred thousand items: PostgreSQL writes the CSV itself)."""
+
+        def moment(column):
+            return SQL("to_char(%s, 'YYYY-MM-DD HH24:MI:SS')", SQL(column))
+
+        return SQL(
+            """SELECT item.id, item.layer, item.res_model, item.res_id,
+                      item.row_target_model, item.row_target_id, sa.complete_name,
+                      actor.name, item.row_state, item.row_kind, %(date_from)s, %(date_to)s,
+                      reviewer.name, item.recommendation, item.recommendation_code,
+                      item.decision, %(new_end)s,
+                      CASE WHEN item.decided_by_default THEN 'True' ELSE 'False' END,
+                      item.outcome, decider.name, %(decided_at)s, item.decision_reason,
+                      event.id
+               FROM ov_access_review_item item
+               LEFT JOIN ov_sa sa ON sa.id = item.row_sa_id
+               LEFT JOIN ov_actor actor ON actor.id = item.row_actor_id
+               LEFT JOIN res_users ru ON ru.id = item.reviewer_id
+               LEFT JOIN res_partner reviewer ON reviewer.id = ru.partner_id
+               LEFT JOIN res_users du ON du.id = item.decided_by_id
+               LEFT JOIN res_partner decider ON decider.id = du.partner_id
+               LEFT JOIN ov_association_event event
+                 ON event.model = 'ov.access.review.item' AND event.res_id = item.id
+                AND event.event = 'review'
+               WHERE item.review_id = %(review)s ORDER BY item.id""",
+            date_from=moment("item.row_date_from"),
+            date_to=moment("item.row_date_to"),
+            new_end=moment("item.decision_date_to"),
+            decided_at=moment("item.decided_at"),
+            review=self.id,
         )
-        return self.env.cr.fetchall()
 
     def _ov_evidence_csv(self):
+        self.env.flush_all()
         out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(CSV_COLUMNS)
-        for row in self._ov_evidence_rows():
-            writer.writerow(
-                [
-                    fields.Datetime.to_string(value)
-                    if hasattr(value, "isoformat")
-                    else ("" if value is None else value)
-                    for value in row
-                ]
-            )
+        csv.writer(out, lineterminator="\n").writerow(CSV_COLUMNS)
+        query = self._ov_evidence_query()
+        # The query's own text, its parameters bound by the cursor.
+        statement = self.env.cr.mogrify(query.code, query.params).decode()
+        self.env.cr.copy_expert(f"COPY ({statement}) TO STDOUT WITH (FORMAT csv)", out)
         return out.getvalue()
 
     def _ov_attach_evidence(self):
