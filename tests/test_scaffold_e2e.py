@@ -35,7 +35,7 @@ def _missing():
 
 
 @pytest.fixture(scope="module")
-def scaffolded(tmp_path_factory):
+def scaffolded(tmp_path_factory, committed_root):
     missing = _missing()
     if missing:
         message = f"{missing}: make pair untested end to end"
@@ -43,7 +43,9 @@ def scaffolded(tmp_path_factory):
         pytest.skip(message)
     out = tmp_path_factory.mktemp("pair")
     lines = []
-    code = scaffold.run("crm_lead", "crm.lead", "crm", out=str(out), log=lines.append)
+    code = scaffold.run(
+        "crm_lead", "crm.lead", "crm", out=str(out), log=lines.append, root=committed_root
+    )
     return code, out, lines
 
 

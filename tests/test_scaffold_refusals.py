@@ -6,7 +6,6 @@ their sources, and a refusal's exit status and single line.
 
 import pytest
 from ovdev import scaffold
-from ovdev.addons import REPO_ROOT
 from ovdev.scaffold_checks import (
     Refusal,
     Target,
@@ -64,14 +63,14 @@ def test_a_pair_in_out_counts_too(tmp_path):
         check_not_governed(again)
 
 
-def test_a_name_taken_by_another_addon_is_refused(tmp_path):
+def test_a_name_taken_by_another_addon_is_refused(tmp_path, committed_root):
     spec = make_spec("test_target", "crm.lead", "crm", out=str(tmp_path))
     with pytest.raises(Refusal, match="ov_association_tests declares ov.sa_test_target already"):
-        check_not_governed(spec)
+        check_not_governed(spec, root=committed_root)
 
 
-def test_the_repositorys_pairs_from_their_sources():
-    assert tree_pairs([REPO_ROOT]) == {
+def test_the_repositorys_pairs_from_their_sources(committed_root):
+    assert tree_pairs([committed_root]) == {
         "ov.test.target": "ov_association_tests (ov.sa_test_target)",
         "res.partner": "ov_sa_customer (ov.sa_customer)",
         "sale.order": "ov_sa_sale_order (ov.sa_sale_order)",

@@ -225,17 +225,22 @@ def run(
     refresh=False,
     log=print,
     before_odoo=None,
+    root=REPO_ROOT,
 ):
     """``make pair``; returns the exit code (2: refused).
 
     ``before_odoo`` runs once what needs no Odoo is checked, before the
     introspection: an exit code it returns stops the command (``prepare``).
+    ``root`` is the repository whose pairs and folders count (tests give the
+    committed tree, so that a pair scaffolded into the working tree is not one).
     """
     started = time.monotonic()
     try:
-        spec = make_spec(name, model, depends, policy, kinds, exclusive, reader_group, menu, out)
-        check_folders(spec)
-        check_not_governed(spec)
+        spec = make_spec(
+            name, model, depends, policy, kinds, exclusive, reader_group, menu, out, root=root
+        )
+        check_folders(spec, root=root)
+        check_not_governed(spec, root=root)
         stop = before_odoo() if before_odoo else None
         if stop is not None:
             return stop
