@@ -84,3 +84,15 @@ def test_which_addons_declare_pairs():
         "ov_sa_location": True,
         "ov_sa_sale_order": True,
     }
+
+
+def test_a_bad_template_prefix_is_refused_before_any_tier(capsys):
+    from ovdev.__main__ import main
+
+    with pytest.raises(SystemExit) as stopped:
+        main(["test", "--tiers", "odoo", "--template-prefix", "mecrmfull"])
+    assert stopped.value.code == 2
+    assert capsys.readouterr().err.endswith(
+        "error: TEMPLATE_PREFIX 'mecrmfull': a letter, then up to 7 letters, digits or dashes"
+        " (click-odoo-initdb's cache prefix)\n"
+    )

@@ -2,6 +2,7 @@
 
 import argparse
 import os
+import re
 import sys
 
 from .prepare import prepare
@@ -99,6 +100,14 @@ def main(argv=None):
         unknown = set(tiers) - set(TIERS)
         if unknown:
             parser.error(f"unknown tiers: {', '.join(sorted(unknown))}")
+        # click-odoo-initdb's own rule for a cache prefix, said before any tier runs.
+        if args.template_prefix and not re.fullmatch(
+            r"[A-Za-z][A-Za-z0-9-]{0,7}", args.template_prefix
+        ):
+            parser.error(
+                f"TEMPLATE_PREFIX {args.template_prefix!r}: a letter, then up to 7 letters, "
+                "digits or dashes (click-odoo-initdb's cache prefix)"
+            )
         # With OV_SKIP_ODOO_IF_MISSING=1 a missing Odoo skips the odoo tier (tiers.odoo).
         needs_odoo = "odoo" in tiers and os.environ.get("OV_SKIP_ODOO_IF_MISSING") != "1"
         stop = prepare(argv, ("test", "lint"), needs_odoo)
