@@ -12,6 +12,7 @@ from . import test_as_of
 from . import test_handover_reassign
 from . import test_handover_transfer
 from . import test_handover_window
+from . import test_handover_links_index
 from . import test_handover_wizard
 from . import test_cockpit
 from . import test_cockpit_reminders
