@@ -193,11 +193,10 @@ class OvGovernedQueryMixin(models.AbstractModel):
         return actor, sa
 
     def _ov_subject_unchecked(self, actor_id, sa_id):
-        """``(actor, sa, unchecked)``: ``_ov_governed_subject`` leaving the
-        readability of a manager's ``unchecked`` records to the read, which
-        adds ``_ov_readable_sql`` to its statement and calls
-        ``_ov_confirm_readable`` when that is false or it finds nothing: the
-        same answers and errors in one statement instead of two."""
+        """``(actor, sa, unchecked)``: ``_ov_governed_subject`` leaving the readability
+        of a manager's ``unchecked`` records to the read, which adds ``_ov_readable_sql``
+        to its statement and calls ``_ov_confirm_readable`` when that is false or it
+        finds nothing: the same answers and errors, one statement instead of two."""
         self._ov_check_concrete()
         actor_id = self._ov_argument(arguments.record_id, "actor_id", actor_id)
         sa_id = self._ov_argument(arguments.record_id, "sa_id", sa_id)
