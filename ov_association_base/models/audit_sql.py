@@ -70,25 +70,12 @@ END $$;
 
 # Actor rows cache their parent's target and state (docs/design.md §4 "allowed
 # cache"): filled on insert, followed on every change of the parent.
-# The insert trigger of each actor table is generated with static SQL (see
-# install_parent_cache): PL/pgSQL then plans its lookup once per session,
-# where a generic function would build and plan it again for every row.
+# Both triggers of each actor table are generated with static SQL (see
+# install_parent_cache): PL/pgSQL then plans their statements once per
+# session, where a generic function would build and plan its statement again
+# for every row (a revoke of 50 000 SA rows spent 3 s of its 5.5 s there).
 _CACHE_FILL_PREFIX = "ov_association_cache_fill_"
-
-_CACHE_FOLLOW = """
-CREATE OR REPLACE FUNCTION ov_association_cache_follow() RETURNS trigger
-LANGUAGE plpgsql AS $$
-DECLARE
-    new_target integer := (to_jsonb(NEW)->>TG_ARGV[1])::integer;
-BEGIN
-    EXECUTE format(
-        'UPDATE %I SET ov_target_id = $1, ov_parent_state = $2 WHERE %I = $3 '
-        'AND (ov_target_id IS DISTINCT FROM $1 OR ov_parent_state IS DISTINCT FROM $2)',
-        TG_ARGV[0], TG_ARGV[2])
-      USING new_target, NEW.state, NEW.id;
-    RETURN NEW;
-END $$;
-"""
+_CACHE_FOLLOW_PREFIX = "ov_association_cache_follow_"
 
 
 def set_deleting_user(cr, uid):
@@ -109,7 +96,7 @@ def _set_local(cr, name, value):
 
 
 def ensure_functions(cr):
-    for statement in (_AUDIT_DELETE, _AUDIT_TARGET_EMPTIED, _CACHE_FOLLOW):
+    for statement in (_AUDIT_DELETE, _AUDIT_TARGET_EMPTIED):
         cr.execute(statement)
 
 
@@ -199,19 +186,34 @@ def install_parent_cache(cr, actor_table, parent_column, parent_table, target_co
             SQL.identifier(fill),
         ),
     )
+    follow = f"{_CACHE_FOLLOW_PREFIX}{actor_table}"[:63]
+    cr.execute(
+        SQL(
+            """CREATE OR REPLACE FUNCTION %(follow)s() RETURNS trigger LANGUAGE plpgsql AS $$
+               BEGIN
+                   UPDATE %(actor_table)s
+                      SET ov_target_id = NEW.%(target)s, ov_parent_state = NEW.state
+                    WHERE %(parent)s = NEW.id
+                      AND (ov_target_id IS DISTINCT FROM NEW.%(target)s
+                           OR ov_parent_state IS DISTINCT FROM NEW.state);
+                   RETURN NEW;
+               END $$""",
+            follow=SQL.identifier(follow),
+            actor_table=SQL.identifier(actor_table),
+            target=SQL.identifier(target_column),
+            parent=SQL.identifier(parent_column),
+        )
+    )
     replace_trigger(
         cr,
         parent_table,
         f"ov_cache_follow_{actor_table}"[:63],
         SQL(
-            "CREATE TRIGGER %s AFTER UPDATE OF state, %s ON %s FOR EACH ROW "
-            "EXECUTE FUNCTION ov_association_cache_follow(%s, %s, %s)",
+            "CREATE TRIGGER %s AFTER UPDATE OF state, %s ON %s FOR EACH ROW EXECUTE FUNCTION %s()",
             SQL.identifier(f"ov_cache_follow_{actor_table}"[:63]),
             SQL.identifier(target_column),
             SQL.identifier(parent_table),
-            SQL(trigger_literal(actor_table)),
-            SQL(trigger_literal(target_column)),
-            SQL(trigger_literal(parent_column)),
+            SQL.identifier(follow),
         ),
     )
 
@@ -225,12 +227,14 @@ def trigger_literal(name):
 
 def drop_functions(cr):
     """Remove the trigger functions (and, with them, any trigger left)."""
-    cr.execute("SELECT proname FROM pg_proc WHERE proname LIKE %s", [_CACHE_FILL_PREFIX + "%"])
-    for (function,) in cr.fetchall():
-        cr.execute(SQL("DROP FUNCTION IF EXISTS %s() CASCADE", SQL.identifier(function)))
+    for prefix in (_CACHE_FILL_PREFIX, _CACHE_FOLLOW_PREFIX):
+        cr.execute("SELECT proname FROM pg_proc WHERE proname LIKE %s", [prefix + "%"])
+        for (function,) in cr.fetchall():
+            cr.execute(SQL("DROP FUNCTION IF EXISTS %s() CASCADE", SQL.identifier(function)))
     for function in (
         "ov_association_audit_delete",
         "ov_association_audit_target_emptied",
+        # The generic follow function of databases from before 18.0.2.2.0.
         "ov_association_cache_follow",
         "ov_association_event_immutable",
     ):
