@@ -1,7 +1,7 @@
 {
     "name": "Association Governance Base",
     "summary": "Governance scopes, actors, memberships and the association mixins",
-    "version": "18.0.2.1.0",
+    "version": "18.0.2.2.0",
     "category": "Governance",
     "website": "https://github.com/ov-association/ov_association",
     "author": "ov_association contributors",

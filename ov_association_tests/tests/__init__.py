@@ -8,6 +8,7 @@ from . import test_legacy_stamps
 from . import test_security
 from . import test_audit_log
 from . import test_audit_tamper
+from . import test_audit_writes
 from . import test_library_guarantees
 from . import test_adversarial_audit
 from . import test_adversarial_actors
