@@ -6,8 +6,9 @@
   running window, is revoked). Each transition is audited with the campaign
   in its reason, the closing user as author.
 * Every decision becomes one ``review`` event of the audit log (set-based:
-  one ``INSERT … SELECT``), and the chain is sealed at once: the decisions
-  are part of the tamper-evident log from the moment the campaign closes.
+  one ``INSERT … SELECT``), and the closing transaction seals the chain: the
+  decisions are part of the tamper-evident log from the moment the campaign
+  closes.
 * The evidence: a CSV attached to the campaign (per item: the row, the
   recommendation, the decision, who, when, why, its sealed event) and the
   PDF report (``report/review_report.xml``).
@@ -22,11 +23,8 @@ from dateutil.relativedelta import relativedelta
 from odoo import fields, models
 from odoo.tools import SQL
 
-from .review_decisions import _by_outcome
+from .review_decisions import _by_outcome, _chunks
 
-# Unsealed events the closing transaction seals itself; more are left to the
-# base's sealing action (started at once).
-SEAL_NOW = 20_000
 CSV_COLUMNS = (
     "item",
     "layer",
@@ -109,10 +107,11 @@ class OvAccessReviewClosing(models.Model):
     # ------------------------------------------------------------------
     def _ov_seal_decisions(self):
         """One ``review`` event per item (one ``INSERT … SELECT``), chained
-        now when the log holds at most ``SEAL_NOW`` unsealed events, else by
-        the base's sealing action, started at once in its own transactions
-        (sealing checks every link: a hundred thousand take minutes, which
-        one closing transaction should not hold). Returns how many."""
+        by this transaction: the campaign closes with its decisions sealed (a
+        hundred thousand items and as many revocations, three hundred
+        thousand events, seal in seconds). Should another transaction be
+        sealing right now, the base's sealing action is started to seal them
+        after it. Returns how many events were written."""
         self.env.cr.execute(
             SQL(
                 """INSERT INTO ov_association_event
@@ -142,12 +141,9 @@ class OvAccessReviewClosing(models.Model):
         count = self.env.cr.rowcount
         self.env["ov.access.review.item"].invalidate_model(["event_id"])
         self.invalidate_recordset(["sealed_count", "seal_hash"])
-        self.env.cr.execute("SELECT count(*) FROM ov_association_event WHERE chain_index IS NULL")
-        if self.env.cr.fetchone()[0] <= SEAL_NOW:
-            # sudo: sealing chains the whole log, the library's own step (no
-            # reviewer nor manager holds rights on the chain's columns).
-            self.env["ov.association.event"].sudo()._ov_seal()
-        else:
+        # sudo: sealing chains the whole log, the library's own step (no
+        # reviewer nor manager holds rights on the chain's columns).
+        if self.env["ov.association.event"].sudo()._ov_seal() is None:
             # sudo: starting the base's scheduled action is the library's own step.
             self.env.ref("ov_association_base.ir_cron_seal_audit_log").sudo()._trigger()
         return count
@@ -284,28 +280,28 @@ class OvAccessReviewItemDefault(models.Model):
         outcomes = {}
         now = fields.Datetime.now()
         text = self._ov_transition_reason("end at the deadline", reason)
-        by_row = {(item.res_model, item.res_id): item.id for item in self}
-        for model in self._ov_models_in_order():
+        for model, items_of_row in self._ov_rows_in_order():
             if model not in self.env:
                 continue
-            live = self._ov_live_rows(model)
+            live = self._ov_live_rows(model, list(items_of_row))
             drafts = live.filtered(lambda row: row.state == "draft")
             running = live - drafts
             if deadline > now:
                 running = running.filtered(lambda row: not row.date_to or row.date_to > deadline)
-                if running:
-                    running.action_change_window(date_to=deadline, reason=text)
+                for chunk in _chunks(running):
+                    chunk.action_change_window(date_to=deadline, reason=text)
                 done = self.env._("ends at the deadline")
             else:
-                if running:
-                    running.action_expire(reason=text)
+                for chunk in _chunks(running):
+                    chunk.action_expire(reason=text)
                 done = self.env._("expired at the deadline")
-            if drafts:
-                drafts.action_revoke(reason=text)
-            for row in running:
-                outcomes[by_row[(model, row.id)]] = done
-            for row in drafts:
-                outcomes[by_row[(model, row.id)]] = self.env._("draft revoked")
-        for item in self:
-            outcomes.setdefault(item.id, self.env._("nothing to do: the row had ended"))
+            for chunk in _chunks(drafts):
+                chunk.action_revoke(reason=text)
+            for row_id in running.ids:
+                outcomes[items_of_row[row_id]] = done
+            for row_id in drafts.ids:
+                outcomes[items_of_row[row_id]] = self.env._("draft revoked")
+        ended = self.env._("nothing to do: the row had ended")
+        for item_id in self.ids:
+            outcomes.setdefault(item_id, ended)
         return outcomes

@@ -18,6 +18,9 @@ from dateutil.relativedelta import relativedelta
 from odoo import fields
 from odoo.tests import tagged
 
+from odoo.addons.ov_association_base import arguments
+from odoo.addons.ov_association_review.models import review_decisions
+
 from .review_common import ReviewCase
 
 
@@ -55,6 +58,28 @@ class TestReviewClosing(ReviewCase):
                 self.assertEqual(decided.state, "active")
                 self.assertFalse(self.item_of(review, decided).decided_by_default)
                 self.assertEqual((review.state, review.pending_count), ("closed", 0))
+
+    def test_defaults_over_more_rows_than_one_call_takes(self):
+        """A window change takes at most arguments.MAX_IDS rows a call: the
+        defaults hand them over in chunks (here two a call, three rows), so a
+        campaign of any size closes."""
+        for default, expected in (
+            ("end_at_deadline", "active"),
+            ("revoke", "revoked"),
+        ):
+            with (
+                self.subTest(default=default),
+                patch.object(arguments, "MAX_IDS", 2),
+                patch.object(review_decisions, "CHUNK", 2),
+            ):
+                rows = [self.make_actor_row(self.pair, "active") for _index in range(3)]
+                review = self.opened(layer="actor", default_decision=default)
+                review.with_user(self.manager_user).action_close()
+                deadline = review.date_deadline if default == "end_at_deadline" else False
+                self.assertEqual(
+                    [(row.state, row.date_to) for row in rows], [(expected, deadline)] * 3
+                )
+                self.assertEqual(review.state, "closed")
 
     def test_end_at_a_deadline_already_reached_expires(self):
         row = self.make_actor_row(self.pair, "active")
