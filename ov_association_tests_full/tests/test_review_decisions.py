@@ -12,6 +12,7 @@ from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 from odoo.tests.common import new_test_user
+from odoo.tools.safe_eval import safe_eval
 
 from .review_common import ReviewCase
 
@@ -146,6 +147,49 @@ class TestReviewDecisions(ReviewCase):
             item.with_user(own_user).action_decide_keep()
         item.with_user(self.manager_user).action_decide_keep()
         self.assertEqual(item.decided_by_id, self.manager_user)
+
+    def test_my_reviews_lists_what_the_user_decides(self):
+        """*My Reviews*: a reviewer's own items; under the managers' rule,
+        every manager's, but not the items of the manager's own actor."""
+        own_user = new_test_user(
+            self.env,
+            "ov_review_my_manager",
+            groups="ov_association_base.group_ov_manager",
+            company_ids=[(6, 0, self.company.ids)],
+        )
+        own_actor = self.env["ov.actor"].create({"user_id": own_user.id})
+        self.make_membership(self.sa, own_actor)
+        own_row = self.make_actor_row(self.pair, "active", actor=own_actor)
+        peer_row = self.make_actor_row(self.pair, "active", actor=self.peer)
+        by_managers = self.opened(layer="actor", reviewer_rule="managers")
+        by_member = self.opened(
+            layer="actor", reviewer_rule="user", reviewer_id=self.member_user.id
+        )
+        action = self.env.ref("ov_association_review.ov_access_review_my_items_action")
+
+        def listed(user):
+            domain = safe_eval(action.domain, {"uid": user.id})
+            reviews = (by_managers | by_member).ids
+            items = (
+                self.env["ov.access.review.item"]
+                .with_user(user)
+                .search(
+                    [
+                        *domain,
+                        ("review_id", "in", reviews),
+                        ("res_id", "in", (own_row | peer_row).ids),
+                    ]
+                )
+            )
+            return {(item.review_id, item.res_id) for item in items}
+
+        self.assertEqual(listed(own_user), {(by_managers, peer_row.id)})
+        self.assertEqual(
+            listed(self.manager_user), {(by_managers, peer_row.id), (by_managers, own_row.id)}
+        )
+        self.assertEqual(
+            listed(self.member_user), {(by_member, peer_row.id), (by_member, own_row.id)}
+        )
 
     def test_delegation(self):
         row = self.make_actor_row(self.pair, "active", actor=self.peer)
