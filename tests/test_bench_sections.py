@@ -113,5 +113,12 @@ def test_review(report):
     # Half the rows are actor rows of a member who has not signed in for a year.
     assert (review["items (keep)"], review["with a recommendation (keep)"]) == (200, 100)
     assert review["actor rows revoked (keep)"] == 0
+    assert review["actor rows ending at the deadline (keep)"] == 0
+    assert review["items (end_at_deadline)"] == 200
+    assert review["actor rows ending at the deadline (end_at_deadline)"] == 100
+    assert review["actor rows revoked (end_at_deadline)"] == 0
     assert (review["items (revoke)"], review["actor rows revoked (revoke)"]) == (200, 100)
     assert review["close seconds (revoke)"] > 0
+    # Closing seals every event it writes (the section fails otherwise):
+    # 200 decisions per campaign, 200 window changes, 200 revocations.
+    assert review["events sealed, in all (revoke)"] >= 1000

@@ -5,10 +5,12 @@ of one member whose user has not signed in for a year, so every actor row
 carries a recommendation). A campaign over that SA is opened (one item per
 row, set-based) and closed with nothing decided: with the default ``keep``
 (every decision recorded and written to the audit log, the CSV evidence
-attached), then, a second campaign, with the default ``revoke`` (every row
-revoked through ``action_revoke`` as well, audited). Then the chain is
-sealed by the base's sealing action, which closing leaves it to at this
-volume. Seconds of each.
+attached); a second campaign with the default ``end_at_deadline`` (every
+row's window ends at the deadline through ``action_change_window`` as well,
+audited); a third with the default ``revoke`` (every row revoked through
+``action_revoke``, audited). Closing seals the
+chain itself: its seconds include sealing every event it wrote, and the run
+fails if any is left unsealed. Seconds of each.
 """
 
 import time
@@ -98,9 +100,9 @@ def _timed(cr, step):
     return time.perf_counter() - start
 
 
-def run(registry, dsn, rows=100_000, defaults=("keep", "revoke")):
+def run(registry, dsn, rows=100_000, defaults=("keep", "end_at_deadline", "revoke")):
     """Open and close one campaign per default of ``defaults``, in order
-    (``keep`` first: ``revoke`` leaves nothing live to review)."""
+    (``revoke`` last: it leaves nothing live to review)."""
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
         log(f"review: campaigns over {rows} live rows")
@@ -122,11 +124,15 @@ def run(registry, dsn, rows=100_000, defaults=("keep", "revoke")):
             result[f"close seconds ({default})"] = _timed(cr, review.action_close)
             cr.execute("SELECT count(*) FROM ov_actor_sa_test_target WHERE state = 'revoked'")
             result[f"actor rows revoked ({default})"] = cr.fetchone()[0]
-    with registry.cursor() as cr:
-        env = api.Environment(cr, SUPERUSER_ID, {})
-        # Past SEAL_NOW unsealed events, closing leaves the chain to the
-        # base's sealing action: timed here, as it runs.
-        result["seal seconds (every event written)"] = _timed(
-            cr, env["ov.association.event"]._cron_seal
-        )
+            cr.execute(
+                "SELECT count(*) FROM ov_actor_sa_test_target WHERE date_to = %s",
+                [review.date_deadline],
+            )
+            result[f"actor rows ending at the deadline ({default})"] = cr.fetchone()[0]
+            cr.execute("SELECT count(*) FROM ov_association_event WHERE chain_index IS NULL")
+            unsealed = cr.fetchone()[0]
+            if unsealed:
+                raise RuntimeError(f"closing ({default}) left {unsealed} events unsealed")
+            cr.execute("SELECT count(*) FROM ov_association_event")
+            result[f"events sealed, in all ({default})"] = cr.fetchone()[0]
     return result
