@@ -87,3 +87,45 @@ class TestMembershipPoints(ConformanceCase):
                     self.assertEqual({s: r.state for s, r in rows.items()}, expected)
                     self.assertEqual(ended.state, "expired")
                     self.assertEqual(peer.state, "active")
+
+    def test_rows_of_one_membership_write_it_once_inside_a_savepoint(self):
+        """A change that keeps actor rows live writes what they rest on (the
+        lock of actor ⊆ SA under concurrency) once per transaction, also
+        inside the savepoint every transition runs in: three rows of one
+        membership write it once, and three rows of one parent write it once."""
+
+        def updated(table):
+            self.env.flush_all()
+            self.env.cr.execute("SELECT pg_stat_get_xact_tuples_updated(%s::regclass)", [table])
+            return self.env.cr.fetchone()[0]
+
+        def forget_what_was_written():
+            # What earlier steps of this test's transaction wrote.
+            for name in ("rests_on_parent", "rests_on_membership"):
+                self.env.cr.execute("SELECT set_config(%s, '', true)", [f"ov_association.{name}"])
+
+        for pair in self.pairs:
+            if not pair.actor_model:
+                continue
+            with self.pair_case(pair, point="one membership, three rows"):
+                rows = self.env[pair.actor_model].browse(
+                    [self.make_actor_row(pair, "active").id for _index in range(3)]
+                )
+                forget_what_was_written()
+                before = updated("ov_sa_membership")
+                rows.action_suspend(reason="one write")
+                self.assertEqual(updated("ov_sa_membership") - before, 1)
+            with self.pair_case(pair, point="one parent, three rows"):
+                parent = self.make_sa_row(pair, "active")
+                actors = [self.newcomer()[0] for _index in range(3)]
+                rows = self.env[pair.actor_model].browse(
+                    [
+                        self.make_actor_row(pair, "active", parent=parent, actor=actor).id
+                        for actor in actors
+                    ]
+                )
+                forget_what_was_written()
+                parent_table = parent._table
+                before = updated(parent_table)
+                rows.action_suspend(reason="one write")
+                self.assertEqual(updated(parent_table) - before, 1)
