@@ -225,6 +225,23 @@ def trigger_literal(name):
     return f"'{name}'"
 
 
+def drop_function_if_unused(cr, signature):
+    """Drop the trigger function ``signature`` (``name()``) once no trigger
+    calls it: a generic function an update replaced by per-table ones, which
+    an addon not updated yet may still call."""
+    cr.execute(
+        """SELECT to_regprocedure(%s)::text, count(trigger.oid)
+           FROM (SELECT to_regprocedure(%s) AS function) found
+           LEFT JOIN pg_trigger trigger ON trigger.tgfoid = found.function
+           GROUP BY found.function""",
+        [signature, signature],
+    )
+    function, callers = cr.fetchone()
+    if function and not callers:
+        # The name as PostgreSQL itself quotes it (regprocedure's text).
+        cr.execute(SQL("DROP FUNCTION %s", SQL(function)))
+
+
 def drop_functions(cr):
     """Remove the trigger functions (and, with them, any trigger left)."""
     for prefix in (_CACHE_FILL_PREFIX, _CACHE_FOLLOW_PREFIX):

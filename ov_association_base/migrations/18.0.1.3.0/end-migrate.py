@@ -1,11 +1,7 @@
+from odoo.addons.ov_association_base.models import audit_sql
+
+
 def migrate(cr, version):
     """Before 18.0.1.3.0 every actor table's insert trigger called one generic
-    function; each now has its own (audit_sql.install_parent_cache). Once every
-    governed addon is updated nothing calls the old one: drop it, unless a
-    trigger of an addon not updated still does."""
-    cr.execute(
-        """SELECT count(*) FROM pg_trigger
-           WHERE tgfoid = to_regprocedure('ov_association_cache_fill()')"""
-    )
-    if not cr.fetchone()[0]:
-        cr.execute("DROP FUNCTION IF EXISTS ov_association_cache_fill()")
+    function; each now has its own (audit_sql.install_parent_cache)."""
+    audit_sql.drop_function_if_unused(cr, "ov_association_cache_fill()")
