@@ -302,6 +302,20 @@ MUTANTS = (
         "a customer can be bound to two SAs at once",
     ),
     Mutant(
+        "membership_lock_repeated_in_savepoints",
+        f"{BASE}/models/reach_holder_sql.py",
+        "IF current_setting('ov_association.rests_on_membership', true)",
+        "IF true OR current_setting('ov_association.rests_on_membership', true)",
+        (
+            _t(
+                "test_membership_points",
+                "TestMembershipPoints::test_rows_of_one_membership_write_it_once_inside_a_savepoint",
+            ),
+        ),
+        "the actor ⊆ SA lock trusts xmin alone, so every row of a savepoint writes "
+        "the shared membership again",
+    ),
+    Mutant(
         "sale_order_exclusive_kind_swapped",
         "ov_sa_sale_order/models/ov_sa_sale_order.py",
         '_ov_deletion_policy = "dependent"\n    _ov_allowed_kinds = ("assignment", "access")\n'
