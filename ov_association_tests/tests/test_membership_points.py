@@ -92,7 +92,8 @@ class TestMembershipPoints(ConformanceCase):
         """A change that keeps actor rows live writes what they rest on (the
         lock of actor ⊆ SA under concurrency) once per transaction, also
         inside the savepoint every transition runs in: three rows of one
-        membership write it once, and three rows of one parent write it once."""
+        membership write it once, three rows of one parent write it once, and
+        three memberships of one SA write it once."""
 
         def updated(table):
             self.env.flush_all()
@@ -101,7 +102,7 @@ class TestMembershipPoints(ConformanceCase):
 
         def forget_what_was_written():
             # What earlier steps of this test's transaction wrote.
-            for name in ("rests_on_parent", "rests_on_membership"):
+            for name in ("rests_on_parent", "rests_on_membership", "rests_on_sa"):
                 self.env.cr.execute("SELECT set_config(%s, '', true)", [f"ov_association.{name}"])
 
         for pair in self.pairs:
@@ -129,3 +130,13 @@ class TestMembershipPoints(ConformanceCase):
                 before = updated(parent_table)
                 rows.action_suspend(reason="one write")
                 self.assertEqual(updated(parent_table) - before, 1)
+        # An SA this test creates: the fixtures' SA was written at the top
+        # level of the transaction already, which xmin tells on its own.
+        sa = self.env["ov.sa"].create({"name": "Written once", "code": "ONCE"})
+        memberships = self.env["ov.sa.membership"].browse(
+            [self.make_membership(sa, self.newcomer()[0]).id for _index in range(3)]
+        )
+        forget_what_was_written()
+        before = updated("ov_sa")
+        memberships.action_suspend(reason="one write")
+        self.assertEqual(updated("ov_sa") - before, 1)

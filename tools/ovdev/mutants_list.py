@@ -304,8 +304,8 @@ MUTANTS = (
     Mutant(
         "membership_lock_repeated_in_savepoints",
         f"{BASE}/models/reach_holder_sql.py",
-        "IF current_setting('ov_association.rests_on_membership', true)",
-        "IF true OR current_setting('ov_association.rests_on_membership', true)",
+        "IF current_setting('ov_association.rests_on_' || slot, true) IS NOT DISTINCT FROM key",
+        "IF false",
         (
             _t(
                 "test_membership_points",
