@@ -312,8 +312,8 @@ MUTANTS = (
                 "TestMembershipPoints::test_rows_of_one_membership_write_it_once_inside_a_savepoint",
             ),
         ),
-        "the actor ⊆ SA lock trusts xmin alone, so every row of a savepoint writes "
-        "the shared membership again",
+        "the lock of what a row rests on trusts xmin alone, so every row of a "
+        "savepoint writes the shared membership again",
     ),
     Mutant(
         "sale_order_exclusive_kind_swapped",
