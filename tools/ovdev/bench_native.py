@@ -36,6 +36,7 @@ from odoo import SUPERUSER_ID, api
 
 from .bench_db import log, vacuum
 from .bench_fill import TARGET_MODEL, declare_audit_maintenance
+from .bench_plans import reach_is_initplan
 from .bench_reads import shuffled
 from .bench_stats import percent
 
@@ -301,7 +302,7 @@ def _plans(env, workloads):
                     seq_scans.append(key)
                 if path == "A" and "= ANY(ARRAY(SELECT" in query:
                     # The reach: computed once, before the target is scanned.
-                    initplans[key] = bool(re.search(r"InitPlan \d+ \(returns", plan))
+                    initplans[key] = reach_is_initplan(plan)
     return plans, seq_scans, initplans
 
 
