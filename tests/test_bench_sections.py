@@ -102,6 +102,9 @@ def test_native(report):
 def test_writes_handover_migration(report):
     _code, data, _plans = report
     assert set(data["writes"]) == {"activate actor rows", "expiry cron"}
+    assert data["writes"]["activate actor rows"]["rows"] > 0
+    assert data["writes"]["expiry cron"]["expired_by_cron"] > 0
+    assert data["writes"]["expiry cron"]["second_run_expired"] == 0
     assert data["handover"]["rows"] > 0
     assert len(data["migration"]) == 1
 
@@ -122,3 +125,33 @@ def test_review(report):
     # Closing seals every event it writes (the section fails otherwise):
     # 200 decisions per campaign, 200 window changes, 200 revocations.
     assert review["events sealed, in all (revoke)"] >= 1000
+
+
+def test_writes_alone_fill_what_they_time(tmp_path):
+    """``BENCH_SECTIONS=writes`` alone used to time nothing (0 rows, exit 0):
+    the rows came from the read sections' fill."""
+    missing = _missing()
+    if missing:
+        pytest.skip(f"{missing}: the bench sections untested")
+    patch = pytest.MonkeyPatch()
+    patch.setattr(bench, "BENCH_DATABASE", f"ov_bench_writes_{os.getpid()}")
+    try:
+        code = bench.run(
+            "2000", "0.1", repeats=2, cron_rows=50, output_dir=str(tmp_path), sections="writes"
+        )
+    finally:
+        patch.undo()
+    writes = json.loads((tmp_path / "bench.json").read_text(encoding="utf-8"))["writes"]
+    assert code == 0
+    assert writes["activate actor rows"]["rows"] > 0
+    assert writes["expiry cron"]["expired_by_cron"] == 50
+
+
+def test_a_write_workload_that_timed_no_row_fails_the_bench():
+    assert bench._writes_measured_nothing(
+        {
+            "activate actor rows": {"rows": 0, "seconds": 0.0, "rows_per_second": 0.0},
+            "expiry cron": {"expired_by_cron": 12, "seconds": 0.1},
+        }
+    ) == ["activate actor rows timed no row (rows=0): nothing to measure it on"]
+    assert bench._writes_measured_nothing({}) == []

@@ -96,6 +96,9 @@ def run(
                 f"{k}={v:.1f}" if isinstance(v, float) else f"{k}={v}" for k, v in figures.items()
             )
         )
+    write_failures = _writes_measured_nothing(report["writes"])
+    for failure in write_failures:
+        print(f"bench: writes: {failure}")
     if report["explain"]:
         print("explanations and bulk checks (ORM, as superuser):")
         print(table(report["explain"]))
@@ -128,7 +131,20 @@ def run(
             for workload, plan in plans.items():
                 f.write(f"== {key} / {workload}\n{plan}\n\n")
     print(f"bench: figures in {output}, plans in {os.path.join(output_dir, 'plans.txt')}")
-    return 1 if native_failures else 0
+    return 1 if native_failures or write_failures else 0
+
+
+# What each write workload must have done for its rate to mean anything.
+WRITE_COUNTS = {"activate actor rows": "rows", "expiry cron": "expired_by_cron"}
+
+
+def _writes_measured_nothing(writes):
+    """A write workload that timed no row: a rate of 0 rows/s is no measurement."""
+    return [
+        f"{name} timed no row ({field}=0): nothing to measure it on"
+        for name, field in WRITE_COUNTS.items()
+        if name in writes and not writes[name][field]
+    ]
 
 
 def _native_summary(report):
