@@ -2,7 +2,7 @@
     "name": "Association Governance: Access Reviews",
     "summary": "Periodic recertification of who reaches what: campaigns, recommendations, "
     "decisions through the governed transitions, reminders, sealed evidence",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Governance",
     "website": "https://github.com/ov-association/ov_association",
     "author": "ov_association contributors",

@@ -54,6 +54,8 @@ class OvAccessReviewItem(models.Model):
     recommendation_code = fields.Selection(REASONS, "Because", readonly=True)
     recommendation_days = fields.Integer(readonly=True)
     recommendation_date = fields.Datetime("Recommended end", readonly=True)
+    # What the reason dates: the last sign-in, the last suspension.
+    recommendation_since = fields.Datetime("Since", readonly=True)
     recommendation_reason = fields.Char("Recommendation", compute="_compute_recommendation")
     # Who reviews it
     reviewer_id = fields.Many2one(
@@ -141,24 +143,50 @@ class OvAccessReviewItem(models.Model):
                 parts.append(names.get((model, res_id)) or label)
             item.row_label = " → ".join(parts)
 
-    @api.depends("recommendation", "recommendation_code", "recommendation_days")
+    @api.depends(
+        "recommendation", "recommendation_code", "recommendation_days", "recommendation_since"
+    )
     def _compute_recommendation(self):
         for item in self:
-            days, code = item.recommendation_days, item.recommendation_code
-            item.recommendation_reason = {
-                False: self.env._("Keep: nothing found against it"),
-                "inactive_user": self.env._(
-                    "Revoke: the actor's user has not signed in for %(days)s days", days=days
-                ),
-                "membership_ends": self.env._(
-                    "Shorten: the actor's membership ends before the row, at %(date)s",
-                    date=fields.Datetime.to_string(item.recommendation_date),
-                ),
-                "suspended": self.env._(
-                    "Revoke: the row has been suspended for %(days)s days", days=days
-                ),
-                "archived": self.env._("Revoke: the record is archived"),
-            }[code]
+            item.recommendation_reason = item._ov_recommendation_sentence()
+
+    def _ov_recommendation_sentence(self):
+        """The reason, with the date it rests on and the campaign's limit in
+        days (the limit alone for items opened before the date was kept)."""
+        days, code, since = self.recommendation_days, self.recommendation_code, None
+        if self.recommendation_since:
+            since = fields.Date.to_string(self.recommendation_since.date())
+        if code == "inactive_user":
+            if since:
+                return self.env._(
+                    "Revoke: the actor's user has not signed in since %(date)s"
+                    " (the campaign's limit: %(days)s days)",
+                    date=since,
+                    days=days,
+                )
+            return self.env._(
+                "Revoke: the actor's user has not signed in for more than %(days)s days",
+                days=days,
+            )
+        if code == "suspended":
+            if since:
+                return self.env._(
+                    "Revoke: the row has been suspended since %(date)s"
+                    " (the campaign's limit: %(days)s days)",
+                    date=since,
+                    days=days,
+                )
+            return self.env._(
+                "Revoke: the row has been suspended for %(days)s days or more", days=days
+            )
+        if code == "membership_ends":
+            return self.env._(
+                "Shorten: the actor's membership ends before the row, at %(date)s",
+                date=fields.Datetime.to_string(self.recommendation_date),
+            )
+        if code == "archived":
+            return self.env._("Revoke: the record is archived")
+        return self.env._("Keep: nothing found against it")
 
     def _compute_event_id(self):
         events = {}

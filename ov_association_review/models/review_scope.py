@@ -14,6 +14,9 @@ reason, first of:
   of its last suspension in the audit log);
 * ``archived``: the governed record is archived (a membership: its SA).
 
+The item keeps what the reason dates (``recommendation_since``: the last
+sign-in, the last suspension), for its sentence.
+
 The pairs come from the registry (``_ov_pairs``), never from a list.
 """
 
@@ -23,6 +26,8 @@ from odoo import fields, models
 from odoo.tools import SQL
 
 from odoo.addons.ov_association_base import policy
+
+NO_DATE = SQL("NULL::timestamp")
 
 _COLUMNS = (
     "review_id",
@@ -41,6 +46,7 @@ _COLUMNS = (
     "row_target_id",
     "recommendation_code",
     "recommendation_date",
+    "recommendation_since",
     "reviewer_id",
     "routed_to_fallback",
 )
@@ -95,22 +101,30 @@ class OvAccessReviewScope(models.Model):
             conditions.append(SQL("%s = ANY(%s)", SQL.identifier(row, "association_kind"), kinds))
         return SQL(" AND ").join(conditions)
 
-    def _ov_suspended_sql(self, model, row):
-        """The row has been suspended since before the cut-off (its last suspension)."""
+    @staticmethod
+    def _ov_suspended_since_sql(model, row):
+        """When a suspended row was last suspended (the audit log); NULL for any other."""
         return SQL(
             """(CASE WHEN %(row)s.state = 'suspended' THEN
                    (SELECT max(event.date) FROM ov_association_event event
                     WHERE event.model = %(model)s AND event.res_id = %(row)s.id
-                      AND event.new_state = 'suspended') END) <= %(cutoff)s""",
+                      AND event.new_state = 'suspended') END)""",
             row=SQL.identifier(row),
             model=model,
-            cutoff=fields.Datetime.now() - timedelta(days=self.suspended_days),
         )
 
-    def _ov_inactive_sql(self):
-        """The actor's user (``login``, joined by ``_ov_login_join``) has not
-        signed in since the cut-off."""
-        return SQL("(login.at < %s)", fields.Datetime.now() - timedelta(days=self.inactive_days))
+    def _ov_suspended(self, model, row):
+        """``(code, condition, since)``: the row has been suspended since
+        before the cut-off (its last suspension)."""
+        since = self._ov_suspended_since_sql(model, row)
+        cutoff = fields.Datetime.now() - timedelta(days=self.suspended_days)
+        return ("suspended", SQL("(%s <= %s)", since, cutoff), since)
+
+    def _ov_inactive(self):
+        """``(code, condition, since)``: the actor's user (``login``, joined by
+        ``_ov_login_join``) has not signed in since the cut-off."""
+        cutoff = fields.Datetime.now() - timedelta(days=self.inactive_days)
+        return ("inactive_user", SQL("(login.at < %s)", cutoff), SQL("login.at"))
 
     @staticmethod
     def _ov_login_join(user):
@@ -186,12 +200,22 @@ class OvAccessReviewScope(models.Model):
         }
 
     @staticmethod
-    def _ov_code(cases):
-        """The first reason of ``[(code, condition)]`` that holds, or NULL."""
-        return SQL(
-            "CASE %s ELSE NULL END",
-            SQL(" ").join(SQL("WHEN %s THEN %s", condition, code) for code, condition in cases),
-        )
+    def _ov_recommendation(cases):
+        """The first reason of ``[(code, condition, since)]`` that holds: its
+        ``recommendation_code`` and ``recommendation_since`` (what the reason's
+        sentence dates, e.g. the last sign-in; NULL where nothing does), NULL
+        both when none holds."""
+
+        def first(value_of):
+            return SQL(
+                "CASE %s ELSE NULL END",
+                SQL(" ").join(SQL("WHEN %s THEN %s", case[1], value_of(case)) for case in cases),
+            )
+
+        return {
+            "recommendation_code": first(lambda case: case[0]),
+            "recommendation_since": first(lambda case: case[2]),
+        }
 
     # ------------------------------------------------------------------
     # The sources: SA rows, actor rows, memberships
@@ -209,10 +233,10 @@ class OvAccessReviewScope(models.Model):
                 "row_parent_id": SQL("NULL::integer"),
                 "row_target_model": SQL("%s::varchar", Target._name),
                 "row_target_id": target,
-                "recommendation_code": self._ov_code(
+                **self._ov_recommendation(
                     [
-                        ("suspended", self._ov_suspended_sql(Sa._name, "row")),
-                        ("archived", self._ov_archived_sql(Target, target)),
+                        self._ov_suspended(Sa._name, "row"),
+                        ("archived", self._ov_archived_sql(Target, target), NO_DATE),
                     ]
                 ),
                 "recommendation_date": SQL("NULL::timestamp"),
@@ -247,18 +271,19 @@ class OvAccessReviewScope(models.Model):
                 "row_parent_id": SQL.identifier("row", Actor._ov_parent_field),
                 "row_target_model": SQL("%s::varchar", Target._name),
                 "row_target_id": target,
-                "recommendation_code": self._ov_code(
+                **self._ov_recommendation(
                     [
-                        ("inactive_user", self._ov_inactive_sql()),
+                        self._ov_inactive(),
                         (
                             "membership_ends",
                             SQL(
                                 "(%s < coalesce(row.date_to, 'infinity'::timestamp))",
                                 membership_end,
                             ),
+                            NO_DATE,  # its date is the recommended end
                         ),
-                        ("suspended", self._ov_suspended_sql(Actor._name, "row")),
-                        ("archived", self._ov_archived_sql(Target, target)),
+                        self._ov_suspended(Actor._name, "row"),
+                        ("archived", self._ov_archived_sql(Target, target), NO_DATE),
                     ]
                 ),
                 "recommendation_date": SQL(
@@ -298,11 +323,11 @@ class OvAccessReviewScope(models.Model):
                 "row_parent_id": SQL("NULL::integer"),
                 "row_target_model": SQL("NULL::varchar"),
                 "row_target_id": SQL("NULL::integer"),
-                "recommendation_code": self._ov_code(
+                **self._ov_recommendation(
                     [
-                        ("inactive_user", self._ov_inactive_sql()),
-                        ("suspended", self._ov_suspended_sql(Membership._name, "row")),
-                        ("archived", SQL("sa.active IS FALSE")),
+                        self._ov_inactive(),
+                        self._ov_suspended(Membership._name, "row"),
+                        ("archived", SQL("sa.active IS FALSE"), NO_DATE),
                     ]
                 ),
                 "recommendation_date": SQL("NULL::timestamp"),

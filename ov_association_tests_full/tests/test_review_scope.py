@@ -110,6 +110,7 @@ class TestReviewScope(ReviewCase):
     def test_recommendations_each_reason(self):
         pair = self.pair
         # The member has not signed in for 200 days (created then, no sign-in since).
+        created = self.member_user.create_date
         self.backdate("res_users", self.member_user.id, "create_date", 200)
         inactive = self.make_actor_row(pair, "active")
         # The peer signed in today; its membership of a new SA ends in 10 days.
@@ -128,6 +129,7 @@ class TestReviewScope(ReviewCase):
         # A row of the peer suspended 40 days ago.
         suspended = self.make_actor_row(pair, "suspended", actor=self.peer)
         event = self.events(suspended, event="transition", new_state="suspended")
+        suspended_at = event.date
         self.backdate("ov_association_event", event.id, "date", 40)
         recent = self.make_actor_row(pair, "suspended", actor=self.peer)
         fine = self.make_actor_row(pair, "active", actor=self.peer)
@@ -153,12 +155,49 @@ class TestReviewScope(ReviewCase):
             "Shorten: the actor's membership ends before the row, at "
             f"{fields.Datetime.to_string(member_end)}",
         )
+        # Each reason dates what it rests on: the last sign-in (here the
+        # creation), the last suspension; the campaign's limit beside it.
+        signed_in = (created - timedelta(days=200)).date().isoformat()
         self.assertEqual(
             self.item_of(review, inactive).recommendation_reason,
-            "Revoke: the actor's user has not signed in for 90 days",
+            f"Revoke: the actor's user has not signed in since {signed_in}"
+            " (the campaign's limit: 90 days)",
+        )
+        self.assertEqual(
+            self.item_of(review, inactive).recommendation_since, created - timedelta(days=200)
+        )
+        since = (suspended_at - timedelta(days=40)).date().isoformat()
+        self.assertEqual(
+            self.item_of(review, suspended).recommendation_reason,
+            f"Revoke: the row has been suspended since {since} (the campaign's limit: 30 days)",
+        )
+        self.assertFalse(self.item_of(review, outlives).recommendation_since)
+        # An item opened before the date was kept says the limit alone.
+        old = self.item_of(review, suspended)
+        self.env.cr.execute(
+            "UPDATE ov_access_review_item SET recommendation_since = NULL WHERE id = %s", [old.id]
+        )
+        old.invalidate_recordset(["recommendation_since", "recommendation_reason"])
+        self.assertEqual(
+            old.recommendation_reason, "Revoke: the row has been suspended for 30 days or more"
         )
         self.assertEqual(
             self.item_of(review, fine).recommendation_reason, "Keep: nothing found against it"
+        )
+
+    def test_recommendation_of_a_campaign_without_grace(self):
+        """``suspended_days = 0`` (the demo's campaign): a row suspended today
+        is recommended for revocation, dated today, not "for 0 days"."""
+        pair = self.pair
+        row = self.make_actor_row(pair, "suspended", actor=self.peer)
+        suspended_at = self.events(row, event="transition", new_state="suspended").date
+        review = self.opened(layer="actor", inactive_days=90, suspended_days=0)
+        item = self.item_of(review, row)
+        self.assertEqual((item.recommendation, item.recommendation_code), ("revoke", "suspended"))
+        self.assertEqual(
+            item.recommendation_reason,
+            f"Revoke: the row has been suspended since {suspended_at.date().isoformat()}"
+            " (the campaign's limit: 0 days)",
         )
 
     def test_recommendation_archived_record(self):
