@@ -156,28 +156,21 @@ class OvAccessReviewItem(models.Model):
         days, code, since = self.recommendation_days, self.recommendation_code, None
         if self.recommendation_since:
             since = fields.Date.to_string(self.recommendation_since.date())
-        if code == "inactive_user":
-            if since:
-                return self.env._(
-                    "Revoke: the actor's user has not signed in since %(date)s"
-                    " (the campaign's limit: %(days)s days)",
-                    date=since,
-                    days=days,
-                )
+        # What each dated reason says; the date and the limit follow it.
+        dated = {
+            "inactive_user": self.env._("Revoke: the actor's user has not signed in"),
+            "suspended": self.env._("Revoke: the row has been suspended"),
+        }
+        if code in dated and since:
             return self.env._(
-                "Revoke: the actor's user has not signed in for more than %(days)s days",
+                "%(reason)s since %(date)s (the campaign's limit: %(days)s days)",
+                reason=dated[code],
+                date=since,
                 days=days,
             )
-        if code == "suspended":
-            if since:
-                return self.env._(
-                    "Revoke: the row has been suspended since %(date)s"
-                    " (the campaign's limit: %(days)s days)",
-                    date=since,
-                    days=days,
-                )
+        if code in dated:
             return self.env._(
-                "Revoke: the row has been suspended for %(days)s days or more", days=days
+                "%(reason)s (the campaign's limit: %(days)s days)", reason=dated[code], days=days
             )
         if code == "membership_ends":
             return self.env._(

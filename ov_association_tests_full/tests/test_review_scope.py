@@ -179,7 +179,8 @@ class TestReviewScope(ReviewCase):
         )
         old.invalidate_recordset(["recommendation_since", "recommendation_reason"])
         self.assertEqual(
-            old.recommendation_reason, "Revoke: the row has been suspended for 30 days or more"
+            old.recommendation_reason,
+            "Revoke: the row has been suspended (the campaign's limit: 30 days)",
         )
         self.assertEqual(
             self.item_of(review, fine).recommendation_reason, "Keep: nothing found against it"
